@@ -1,0 +1,103 @@
+# imakexec-trace: BPF tracking of the IMA measurement list across kexec.
+# Pattern of libbpf-tools / libbpf-bootstrap: BPF object -> skeleton -> tool.
+OUTPUT ?= .output
+CLANG ?= clang
+BPFTOOL ?= bpftool
+LLVM_STRIP ?= llvm-strip
+ARCH ?= x86
+PREFIX ?= /usr/local
+
+CFLAGS ?= -g -O2
+CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
+CPPFLAGS += -I$(OUTPUT) -Ibpf -Iuser
+LDLIBS += -lbpf -lelf -lz -lcrypto
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))
+SKELS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
+LIB_SRCS := $(filter-out user/main.c,$(wildcard user/*.c))
+LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(LIB_SRCS))
+SAN_OBJS := $(patsubst user/%.c,$(OUTPUT)/asan/%.o,$(LIB_SRCS))
+TEST_SRCS := $(wildcard tests/unit/test_*.c)
+TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(TEST_SRCS))
+SAN_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/asan/tests/%,$(TEST_SRCS))
+APP := $(OUTPUT)/imakexec-trace
+DEPS_STAMP := $(OUTPUT)/.deps
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.PHONY: all deps check unit vmcheck demo clean install
+all: $(APP)
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP):
+	$(Q)mkdir -p $(OUTPUT)
+	$(Q)scripts/install-deps
+	$(Q)touch $@
+
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/imakexec.h vmlinux/$(ARCH)/vmlinux.h | $(DEPS_STAMP)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) \
+		-Ivmlinux/$(ARCH) -Ibpf -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+$(OUTPUT)/user/%.o: user/%.c $(wildcard user/*.h) bpf/imakexec.h $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(APP): $(OUTPUT)/user/main.o $(LIB_OBJS)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+$(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS)
+	$(call msg,TEST,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+
+$(OUTPUT)/asan/%.o: user/%.c $(wildcard user/*.h) bpf/imakexec.h $(SKELS)
+	$(call msg,CC-SAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(OUTPUT)/asan/tests/%: tests/unit/%.c $(SAN_OBJS)
+	$(call msg,TEST-SAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) $^ $(LDLIBS) -lcmocka -o $@
+
+# Unit tests, plain and under ASan+UBSan+LSan.
+unit: $(TESTS) $(SAN_TESTS)
+	$(Q)tests/run-unit $(TESTS) $(SAN_TESTS)
+
+# Everything: unit tests, then the VM scenarios on real kernels.
+check: all unit
+	$(Q)$(MAKE) --no-print-directory vmcheck
+
+vmcheck: all
+	$(Q)scripts/install-deps --vm
+	$(Q)if [ -x tests/vm/run ]; then tests/vm/run; \
+	else echo "vmcheck: tests/vm/run missing"; exit 1; fi
+
+demo: all
+	$(Q)scripts/install-deps --vm
+	$(Q)scripts/demo
+
+install: all
+	install -D -m 0755 $(APP) $(DESTDIR)$(PREFIX)/sbin/imakexec-trace
+
+clean:
+	rm -rf $(OUTPUT)
+
+.DELETE_ON_ERROR:
+.SECONDARY:

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* imakexec-trace kernel side: IMA appends, the kexec load snapshot, kexec
+ * load/unload/execute, the execute-time copy and the files read for kexec.
+ * Counters live in the `state` map (exact); events go to the ring buffer. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "imakexec.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* uapi/linux/kexec.h: syscall ABI flags, fixed by the ABI */
+#define KEXEC_ON_CRASH		0x00000001
+#define KEXEC_FILE_UNLOAD	0x00000001
+#define KEXEC_FILE_ON_CRASH	0x00000002
+
+#define MAX_DIGEST_SLOTS 8
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ikt_state);
+} state SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} events SEC(".maps");
+
+/* snapshot taken inside a kexec_file_load still in progress, per thread */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u64);
+	__type(value, struct ikt_snapshot);
+} pending SEC(".maps");
+
+/* Fields that exist only with CONFIG_IMA_KEXEC. */
+struct kimage___ima {
+	void *ima_buffer;
+	size_t ima_buffer_size;
+} __attribute__((preserve_access_index));
+
+struct ima_kexec_hdr___local {
+	__u16 version;
+	__u16 _reserved0;
+	__u32 _reserved1;
+	__u64 buffer_size;
+	__u64 count;
+};
+
+static __always_inline struct ikt_state *get_state(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&state, &zero);
+}
+
+static __always_inline struct ikt_event *reserve(struct ikt_state *s, __u32 type)
+{
+	struct ikt_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		__sync_fetch_and_add(&s->drops, 1);
+		return NULL;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->type = type;
+	e->ts_ns = bpf_ktime_get_boot_ns();
+	e->pid = bpf_get_current_pid_tgid() >> 32;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	return e;
+}
+
+/* Copy the SHA-1 template digest, the one binary_runtime_measurements shows.
+ * It sits in the slot whose alg_id is TPM_ALG_SHA1; slots before it hold
+ * other TPM banks, so the scan never runs past the array. */
+static __always_inline void read_sha1_digest(struct ima_template_entry *entry,
+					     struct ikt_event *e)
+{
+	struct tpm_digest *d = BPF_CORE_READ(entry, digests);
+	__u16 sha1 = bpf_core_enum_value(enum tpm_algorithms, TPM_ALG_SHA1);
+
+	for (int i = 0; i < MAX_DIGEST_SLOTS; i++) {
+		if (BPF_CORE_READ(d + i, alg_id) != sha1)
+			continue;
+		bpf_probe_read_kernel(e->digest, IKT_SHA1_LEN,
+				      BPF_CORE_READ(d + i, digest));
+		e->flags |= IKT_F_DIGEST_OK;
+		return;
+	}
+}
+
+SEC("fentry/ima_add_template_entry")
+int BPF_PROG(add_entry_enter)
+{
+	struct ikt_state *s = get_state();
+
+	if (s)
+		__sync_fetch_and_add(&s->inflight, 1);
+	return 0;
+}
+
+SEC("fexit/ima_add_template_entry")
+int BPF_PROG(add_entry_exit, struct ima_template_entry *entry, int violation,
+	     const char *op, struct inode *inode, const unsigned char *filename,
+	     int ret)
+{
+	struct ikt_state *s = get_state();
+	struct ikt_event *e;
+	__u64 idx;
+	long n;
+
+	if (!s)
+		return 0;
+	if (ret) {
+		__sync_fetch_and_add(&s->refused, 1);
+		__sync_fetch_and_add(&s->inflight, -1);
+		return 0;
+	}
+	idx = __sync_fetch_and_add(&s->appended, 1);
+	if (violation)
+		__sync_fetch_and_add(&s->violations, 1);
+	__sync_fetch_and_add(&s->inflight, -1);
+
+	e = reserve(s, IKT_EV_MEASURE);
+	if (!e)
+		return 0;
+	e->idx = idx;
+	e->pcr = BPF_CORE_READ(entry, pcr);
+	if (violation)
+		e->flags |= IKT_F_VIOLATION;
+	else
+		read_sha1_digest(entry, e);
+	bpf_probe_read_kernel_str(e->tmpl, sizeof(e->tmpl),
+				  BPF_CORE_READ(entry, template_desc, name));
+	n = bpf_probe_read_kernel_str(e->name, sizeof(e->name), filename);
+	if (n == sizeof(e->name))
+		e->flags |= IKT_F_NAME_TRUNC;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* Only with CONFIG_IMA_KEXEC. On kernels that copy at load (< 6.16) the
+ * buffer already holds the serialized list when this returns. */
+SEC("fexit/ima_add_kexec_buffer")
+int BPF_PROG(snapshot_exit, struct kimage *image)
+{
+	struct kimage___ima *img = (void *)image;
+	struct ima_kexec_hdr___local hdr = {};
+	struct ikt_snapshot snap = {};
+	__u64 id = bpf_get_current_pid_tgid();
+	struct ikt_state *s = get_state();
+	struct ikt_event *e;
+	void *buf;
+
+	if (!s || !bpf_core_field_exists(img->ima_buffer))
+		return 0;
+	buf = BPF_CORE_READ(img, ima_buffer);
+	snap.segment_size = BPF_CORE_READ(img, ima_buffer_size);
+	if (buf && !bpf_probe_read_kernel(&hdr, sizeof(hdr), buf)) {
+		snap.count = hdr.count;
+		snap.bytes = hdr.buffer_size;
+	}
+	snap.valid = 1;
+	snap.appended_at = s->appended;
+	bpf_map_update_elem(&pending, &id, &snap, BPF_ANY);
+
+	e = reserve(s, IKT_EV_SNAPSHOT);
+	if (!e)
+		return 0;
+	e->idx = snap.appended_at;
+	e->count = snap.count;
+	e->bytes = snap.bytes;
+	e->segment_size = snap.segment_size;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+static __always_inline void kexec_loaded(long ret, bool crash, bool unload,
+					 bool legacy)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct ikt_snapshot *p = bpf_map_lookup_elem(&pending, &id);
+	struct ikt_snapshot none = {};
+	struct ikt_state *s = get_state();
+	struct ikt_event *e;
+	__u32 newstate;
+
+	if (!s)
+		goto out;
+	if (ret == 0) {
+		newstate = unload ? IKT_KEXEC_NONE :
+			   legacy ? IKT_KEXEC_LEGACY : IKT_KEXEC_FILE;
+		if (crash) {
+			s->crash_state = newstate;
+			s->crash_snap = p ? *p : none;
+		} else {
+			s->kexec_state = newstate;
+			s->snap = p ? *p : none;
+		}
+		__sync_fetch_and_add(unload ? &s->unloads : &s->loads, 1);
+	}
+	e = reserve(s, IKT_EV_KEXEC_LOAD);
+	if (!e)
+		goto out;
+	e->idx = s->appended;
+	e->ret = ret;
+	e->flags = (crash ? IKT_F_CRASH : 0) | (unload ? IKT_F_UNLOAD : 0) |
+		   (legacy ? IKT_F_LEGACY : 0);
+	if (p) {
+		e->count = p->count;
+		e->bytes = p->bytes;
+		e->segment_size = p->segment_size;
+	}
+	bpf_ringbuf_submit(e, 0);
+out:
+	if (p)
+		bpf_map_delete_elem(&pending, &id);
+}
+
+SEC("fexit/__x64_sys_kexec_file_load")
+int BPF_PROG(kexec_file_load_exit, const struct pt_regs *regs, long ret)
+{
+	unsigned long flags = PT_REGS_PARM5_CORE_SYSCALL(regs);
+
+	kexec_loaded(ret, flags & KEXEC_FILE_ON_CRASH,
+		     flags & KEXEC_FILE_UNLOAD, false);
+	return 0;
+}
+
+SEC("fexit/__x64_sys_kexec_load")
+int BPF_PROG(kexec_load_exit, const struct pt_regs *regs, long ret)
+{
+	unsigned long nr_segments = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	unsigned long flags = PT_REGS_PARM4_CORE_SYSCALL(regs);
+
+	kexec_loaded(ret, flags & KEXEC_ON_CRASH, nr_segments == 0, true);
+	return 0;
+}
+
+SEC("fentry/kernel_kexec")
+int BPF_PROG(kexec_execute)
+{
+	struct ikt_state *s = get_state();
+	struct ikt_event *e;
+
+	if (!s)
+		return 0;
+	s->executing = 1;
+	e = reserve(s, IKT_EV_KEXEC_EXEC);
+	if (!e)
+		return 0;
+	e->idx = s->appended;
+	e->count = s->snap.count;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* Execute-time copy (mainline >= 6.16, our 6.1 patch). The attach target is
+ * found in the kernel's BTF at load time; the program only needs the return
+ * value, so it works whatever the function's arguments are. */
+SEC("fexit")
+int BPF_PROG(copy_exit)
+{
+	struct ikt_state *s = get_state();
+	struct ikt_event *e;
+	__u64 ret = 0;
+
+	if (!s)
+		return 0;
+	bpf_get_func_ret(ctx, &ret);
+	__sync_fetch_and_add(&s->copies, 1);
+	s->copy_appended_at = s->appended;
+	s->copy_ret = (__s64)ret;
+	e = reserve(s, IKT_EV_COPY);
+	if (!e)
+		return 0;
+	e->idx = s->appended;
+	e->ret = (__s64)ret;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+static __always_inline void emit_read(struct file *file, __u32 id, __u32 flags)
+{
+	struct ikt_state *s = get_state();
+	struct ikt_event *e;
+
+	if (!s)
+		return;
+	e = reserve(s, IKT_EV_READ_FILE);
+	if (!e)
+		return;
+	e->idx = s->appended;
+	e->read_id = id;
+	e->flags = flags;
+	if (file)
+		bpf_probe_read_kernel_str(e->name, sizeof(e->name),
+					  BPF_CORE_READ(file, f_path.dentry, d_name.name));
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* Observe only: always return the verdict we were given. */
+SEC("lsm/kernel_read_file")
+int BPF_PROG(read_file, struct file *file, enum kernel_read_file_id id,
+	     bool contents, int ret)
+{
+	if (id == bpf_core_enum_value(enum kernel_read_file_id, READING_KEXEC_IMAGE))
+		emit_read(file, id, 0);
+	else if (id == bpf_core_enum_value(enum kernel_read_file_id,
+					   READING_KEXEC_INITRAMFS))
+		emit_read(file, id, IKT_F_INITRAMFS);
+	return ret;
+}
+
+SEC("lsm/kernel_load_data")
+int BPF_PROG(load_data, enum kernel_load_data_id id, bool contents, int ret)
+{
+	if (id == bpf_core_enum_value(enum kernel_load_data_id, LOADING_KEXEC_IMAGE))
+		emit_read(NULL, id, IKT_F_LEGACY);
+	return ret;
+}

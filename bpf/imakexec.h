@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Types shared by the BPF programs and the user-space tool. Stable layout:
+ * pinned maps written by one version are read by the next, so only append. */
+#ifndef IMAKEXEC_H
+#define IMAKEXEC_H
+
+#define IKT_NAME_LEN 256
+#define IKT_TMPL_LEN 16
+#define IKT_COMM_LEN 16
+#define IKT_SHA1_LEN 20
+
+enum ikt_event_type {
+	IKT_EV_MEASURE = 1,	/* entry appended to the IMA list */
+	IKT_EV_SNAPSHOT = 2,	/* list serialized into the kexec buffer (load) */
+	IKT_EV_KEXEC_LOAD = 3,	/* kexec_file_load / kexec_load returned */
+	IKT_EV_KEXEC_EXEC = 4,	/* kernel_kexec entered (execute) */
+	IKT_EV_COPY = 5,	/* execute-time copy of the list finished */
+	IKT_EV_READ_FILE = 6,	/* kernel/initramfs read or loaded for kexec */
+};
+
+enum ikt_kexec_state {
+	IKT_KEXEC_NONE = 0,
+	IKT_KEXEC_FILE = 1,	/* loaded with kexec_file_load */
+	IKT_KEXEC_LEGACY = 2,	/* loaded with kexec_load: never carries IMA */
+	IKT_KEXEC_PRELOADED = 3,	/* loaded before tracking started */
+};
+
+/* event flags */
+#define IKT_F_VIOLATION (1u << 0)	/* measurement is a violation */
+#define IKT_F_NAME_TRUNC (1u << 1)	/* name longer than IKT_NAME_LEN - 1 */
+#define IKT_F_DIGEST_OK (1u << 2)	/* digest holds the SHA-1 template digest */
+#define IKT_F_CRASH (1u << 3)		/* kexec load targeted the crash kernel */
+#define IKT_F_UNLOAD (1u << 4)		/* kexec load was an unload */
+#define IKT_F_LEGACY (1u << 5)		/* kexec_load rather than kexec_file_load */
+#define IKT_F_INITRAMFS (1u << 6)	/* read file is the initramfs */
+
+/* What the kernel serialized into the kexec buffer at load. */
+struct ikt_snapshot {
+	__u64 valid;		/* 1 once a snapshot was taken for this image */
+	__u64 count;		/* entries in the buffer (header count) */
+	__u64 bytes;		/* bytes of the buffer incl. header */
+	__u64 segment_size;	/* size of the kexec segment reserved */
+	__u64 appended_at;	/* tracker's appended counter at the snapshot */
+};
+
+/* Single-slot state map: exact counters, never lost with the ring buffer. */
+struct ikt_state {
+	__u64 appended;		/* entries appended since attach */
+	__u64 refused;		/* ima_add_template_entry calls that failed */
+	__u64 inflight;		/* appends entered but not yet returned */
+	__u64 violations;	/* appended entries that are violations */
+	__u64 drops;		/* events lost: ring buffer full */
+	__u64 base;		/* list length when appended was 0 */
+	__u32 base_valid;	/* base reconciled with securityfs */
+	__u32 kexec_state;	/* enum ikt_kexec_state, normal image */
+	__u32 crash_state;	/* enum ikt_kexec_state, crash image */
+	__u32 executing;	/* kernel_kexec entered */
+	__u64 loads;
+	__u64 unloads;
+	__u64 copies;		/* execute-time copies seen */
+	__u64 copy_appended_at;	/* appended counter at the last copy */
+	__s64 copy_ret;		/* return value of the last copy */
+	struct ikt_snapshot snap;	/* current normal image */
+	struct ikt_snapshot crash_snap;	/* current crash image */
+};
+
+struct ikt_event {
+	__u32 type;		/* enum ikt_event_type */
+	__u32 flags;		/* IKT_F_* */
+	__u64 ts_ns;		/* bpf_ktime_get_boot_ns */
+	__u64 idx;		/* appended counter (measure: index of the entry) */
+	__s64 ret;		/* return value of the traced call */
+	__u32 pid;
+	__u32 pcr;
+	__u64 count;		/* snapshot: header count */
+	__u64 bytes;		/* snapshot: buffer bytes */
+	__u64 segment_size;	/* snapshot: segment size */
+	__u8 digest[IKT_SHA1_LEN];
+	__u32 read_id;		/* read file: kernel_read_file_id value */
+	char comm[IKT_COMM_LEN];
+	char tmpl[IKT_TMPL_LEN];
+	char name[IKT_NAME_LEN];
+};
+
+#endif

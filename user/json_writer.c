@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <inttypes.h>
+#include <string.h>
+#include "json_writer.h"
+
+void jw_init(struct json_writer *w, FILE *out)
+{
+	memset(w, 0, sizeof(*w));
+	w->out = out;
+	w->first[0] = true;
+}
+
+/* separator before a value or key at the current depth */
+static void sep(struct json_writer *w)
+{
+	if (w->after_key) {
+		w->after_key = false;
+		return;
+	}
+	if (!w->first[w->depth])
+		fputc(',', w->out);
+	w->first[w->depth] = false;
+}
+
+static void open(struct json_writer *w, char c)
+{
+	sep(w);
+	fputc(c, w->out);
+	if (w->depth + 1 >= JW_MAX_DEPTH) {
+		w->failed = true;
+		return;
+	}
+	w->first[++w->depth] = true;
+}
+
+static void close(struct json_writer *w, char c)
+{
+	if (w->depth == 0 || w->after_key)
+		w->failed = true;
+	else
+		w->depth--;
+	fputc(c, w->out);
+}
+
+void jw_object_start(struct json_writer *w) { open(w, '{'); }
+void jw_object_end(struct json_writer *w) { close(w, '}'); }
+void jw_array_start(struct json_writer *w) { open(w, '['); }
+void jw_array_end(struct json_writer *w) { close(w, ']'); }
+
+size_t utf8_seq_len(const unsigned char *s, size_t avail)
+{
+	unsigned char c = s[0];
+	size_t n;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (n > avail)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	/* overlong forms, surrogates and values past U+10FFFF */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+bool jw_string_is_utf8(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len && p[i]) {
+		size_t n = utf8_seq_len(p + i, len - i);
+
+		if (!n)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+void jw_string_n(struct json_writer *w, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	sep(w);
+	fputc('"', w->out);
+	while (i < len && p[i]) {
+		unsigned char c = p[i];
+		size_t n;
+
+		switch (c) {
+		case '"': fputs("\\\"", w->out); i++; continue;
+		case '\\': fputs("\\\\", w->out); i++; continue;
+		case '\n': fputs("\\n", w->out); i++; continue;
+		case '\r': fputs("\\r", w->out); i++; continue;
+		case '\t': fputs("\\t", w->out); i++; continue;
+		case '\b': fputs("\\b", w->out); i++; continue;
+		case '\f': fputs("\\f", w->out); i++; continue;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			fprintf(w->out, "\\u%04x", c);
+			i++;
+			continue;
+		}
+		n = utf8_seq_len(p + i, len - i);
+		if (!n) {
+			fputs("\\ufffd", w->out);
+			i++;
+			continue;
+		}
+		fwrite(p + i, 1, n, w->out);
+		i += n;
+	}
+	fputc('"', w->out);
+}
+
+void jw_string(struct json_writer *w, const char *s)
+{
+	jw_string_n(w, s, strlen(s));
+}
+
+void jw_hex(struct json_writer *w, const uint8_t *buf, size_t len)
+{
+	sep(w);
+	fputc('"', w->out);
+	for (size_t i = 0; i < len; i++)
+		fprintf(w->out, "%02x", buf[i]);
+	fputc('"', w->out);
+}
+
+void jw_key(struct json_writer *w, const char *key)
+{
+	jw_string(w, key);
+	fputc(':', w->out);
+	w->after_key = true;
+}
+
+void jw_u64(struct json_writer *w, uint64_t v)
+{
+	sep(w);
+	fprintf(w->out, "%" PRIu64, v);
+}
+
+void jw_i64(struct json_writer *w, int64_t v)
+{
+	sep(w);
+	fprintf(w->out, "%" PRId64, v);
+}
+
+void jw_bool(struct json_writer *w, bool v)
+{
+	sep(w);
+	fputs(v ? "true" : "false", w->out);
+}
+
+void jw_null(struct json_writer *w)
+{
+	sep(w);
+	fputs("null", w->out);
+}
+
+void jw_kv_string(struct json_writer *w, const char *k, const char *v)
+{
+	jw_key(w, k);
+	jw_string(w, v);
+}
+
+void jw_kv_u64(struct json_writer *w, const char *k, uint64_t v)
+{
+	jw_key(w, k);
+	jw_u64(w, v);
+}
+
+void jw_kv_i64(struct json_writer *w, const char *k, int64_t v)
+{
+	jw_key(w, k);
+	jw_i64(w, v);
+}
+
+void jw_kv_bool(struct json_writer *w, const char *k, bool v)
+{
+	jw_key(w, k);
+	jw_bool(w, v);
+}
+
+int jw_finish(struct json_writer *w)
+{
+	if (w->depth != 0)
+		w->failed = true;
+	fputc('\n', w->out);
+	if (fflush(w->out) || ferror(w->out))
+		w->failed = true;
+	w->first[0] = true;
+	return w->failed ? -1 : 0;
+}
