@@ -29,6 +29,14 @@ struct {
 	__uint(max_entries, 256 * 1024);
 } events SEC(".maps");
 
+/* written by user space only: see struct ikt_config */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ikt_config);
+} ikt_config SEC(".maps");
+
 /* snapshot taken inside a kexec_file_load still in progress, per thread */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -194,6 +202,7 @@ static __always_inline void kexec_loaded(long ret, bool crash, bool unload,
 	if (ret == 0) {
 		newstate = unload ? IKT_KEXEC_NONE :
 			   legacy ? IKT_KEXEC_LEGACY : IKT_KEXEC_FILE;
+		s->touched |= crash ? IKT_SLOT_CRASH : IKT_SLOT_NORMAL;
 		if (crash) {
 			s->crash_state = newstate;
 			s->crash_snap = p ? *p : none;

@@ -4,6 +4,10 @@
 #ifndef IMAKEXEC_H
 #define IMAKEXEC_H
 
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
 #define IKT_NAME_LEN 256
 #define IKT_TMPL_LEN 16
 #define IKT_COMM_LEN 16
@@ -50,8 +54,7 @@ struct ikt_state {
 	__u64 inflight;		/* appends entered but not yet returned */
 	__u64 violations;	/* appended entries that are violations */
 	__u64 drops;		/* events lost: ring buffer full */
-	__u64 base;		/* list length when appended was 0 */
-	__u32 base_valid;	/* base reconciled with securityfs */
+	__u32 touched;		/* IKT_SLOT_* changed by a traced load */
 	__u32 kexec_state;	/* enum ikt_kexec_state, normal image */
 	__u32 crash_state;	/* enum ikt_kexec_state, crash image */
 	__u32 executing;	/* kernel_kexec entered */
@@ -62,6 +65,18 @@ struct ikt_state {
 	__s64 copy_ret;		/* return value of the last copy */
 	struct ikt_snapshot snap;	/* current normal image */
 	struct ikt_snapshot crash_snap;	/* current crash image */
+};
+
+#define IKT_SLOT_NORMAL (1u << 0)
+#define IKT_SLOT_CRASH (1u << 1)
+
+/* Written by user space only (the BPF side never touches it), so user
+ * updates cannot race with the kernel's atomic counters in `state`. */
+struct ikt_config {
+	__u64 base;		/* list length when state.appended was 0 */
+	__u32 base_valid;	/* base reconciled with securityfs */
+	__u32 preloaded;	/* IKT_SLOT_* already loaded at attach */
+	__u64 attach_boot_ns;	/* CLOCK_BOOTTIME at attach */
 };
 
 struct ikt_event {

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* attach / detach: pinned tracking that outlives the process. */
+#include <argp.h>
+#include <stdio.h>
+#include <string.h>
+#include "commands.h"
+#include "env.h"
+#include "exitcodes.h"
+#include "status_report.h"
+#include "tracker.h"
+
+struct attach_args {
+	struct ikt_load_opts load;
+	bool json;
+	int usage_error;
+};
+
+static const struct argp_option attach_opts[] = {
+	{ "ringbuf-kb", 'r', "KIB", 0, "event ring buffer size in KiB, power of two (default 256)", 0 },
+	{ "json", 'j', NULL, 0, "print the resulting status as one JSON object", 0 },
+	{ "verbose", 'v', NULL, 0, "show libbpf messages and the verifier log", 0 },
+	{},
+};
+
+static error_t attach_parse(int key, char *arg, struct argp_state *state)
+{
+	struct attach_args *a = state->input;
+
+	switch (key) {
+	case 'r':
+		if (ikt_parse_ringbuf_kb(arg, &a->load.ringbuf_kb))
+			argp_error(state, "invalid --ringbuf-kb '%s': need a power of two from 4 to 1048576", arg);
+		break;
+	case 'j': a->json = true; break;
+	case 'v': a->load.verbose = true; break;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const char attach_doc[] =
+	"Load the tracker and pin its programs, links and maps under "
+	IKT_PIN_DIR " so tracking survives this process. Idempotent: an existing "
+	"pinned tracker is kept and reported.\v"
+	"Examples:\n"
+	"  imakexec-trace attach\n"
+	"  imakexec-trace attach --ringbuf-kb 4096 --json\n";
+
+int cmd_attach(int argc, char **argv)
+{
+	struct attach_args a = { .load = { .ringbuf_kb = IKT_RINGBUF_KB_DEFAULT } };
+	struct argp argp = { attach_opts, attach_parse, NULL, attach_doc, NULL, NULL, NULL };
+	struct ikt_tracker t;
+	struct ikt_env env;
+	int ret;
+
+	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
+		return IKT_EXIT_USAGE;
+	ikt_env_probe(&env, NULL);
+	ret = ikt_env_require(&env, IKT_NEED_PRIV | IKT_NEED_BTF | IKT_NEED_IMA |
+			      IKT_NEED_KEXEC | IKT_NEED_BPFFS, "imakexec-trace attach", stderr);
+	if (ret)
+		return ret;
+	ikt_tracker_init(&t);
+	if (ikt_is_pinned(IKT_PIN_DIR)) {
+		fprintf(stderr, "imakexec-trace: already attached (%s); keeping it\n", IKT_PIN_DIR);
+		goto report;
+	}
+	ret = ikt_tracker_load(&t, &env, &a.load, stderr);
+	if (ret)
+		goto cleanup;
+	ret = ikt_tracker_pin(&t, IKT_PIN_DIR, stderr);
+	if (ret)
+		goto cleanup;
+	ikt_tracker_close(&t);
+report:
+	ret = ikt_tracker_open_pinned(&t, &env, IKT_PIN_DIR, stderr);
+	if (!ret)
+		ret = ikt_status_report(stdout, &t, &env, a.json);
+cleanup:
+	ikt_tracker_close(&t);
+	return ret;
+}
+
+static error_t detach_parse(int key, char *arg, struct argp_state *state)
+{
+	if (key == ARGP_KEY_ARG)
+		argp_error(state, "unexpected argument '%s'", arg);
+	return ARGP_ERR_UNKNOWN;
+}
+
+int cmd_detach(int argc, char **argv)
+{
+	static const char doc[] = "Remove the pinned tracker from " IKT_PIN_DIR
+		"; nothing is left behind. Harmless when not attached.\v"
+		"Example:\n  imakexec-trace detach\n";
+	struct argp argp = { NULL, detach_parse, NULL, doc, NULL, NULL, NULL };
+	struct ikt_env env;
+	bool was;
+	int ret;
+
+	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
+		return IKT_EXIT_USAGE;
+	ikt_env_probe(&env, NULL);
+	ret = ikt_env_require(&env, IKT_NEED_PRIV, "imakexec-trace detach", stderr);
+	if (ret)
+		return ret;
+	was = ikt_is_pinned(IKT_PIN_DIR);
+	if (ikt_unpin(IKT_PIN_DIR, stderr))
+		return IKT_EXIT_ERROR;
+	printf("%s\n", was ? "detached: tracking stopped, pins removed"
+			   : "not attached: nothing to remove");
+	return IKT_EXIT_OK;
+}

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* monitor: stream IMA appends and kexec events live. Uses the pinned
+ * tracker when attached, else attaches for the lifetime of the process. */
+#include <argp.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/libbpf.h>
+#include "commands.h"
+#include "env.h"
+#include "event_fmt.h"
+#include "exitcodes.h"
+#include "sysfs.h"
+#include "tracker.h"
+
+struct monitor_args {
+	struct ikt_load_opts load;
+	bool json;
+	uint64_t duration_s;	/* 0: until interrupted */
+	uint64_t count;		/* 0: unlimited */
+};
+
+struct monitor {
+	const struct monitor_args *a;
+	struct ikt_tracker *t;
+	struct ikt_view view;
+	struct ikt_config cfg;
+	uint64_t events, measures;
+	struct json_writer w;
+	int err;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static const struct argp_option monitor_opts[] = {
+	{ "json", 'j', NULL, 0, "JSON lines (schema in README)", 0 },
+	{ "duration", 'd', "SEC", 0, "stop after SEC seconds", 0 },
+	{ "count", 'c', "N", 0, "stop after N events", 0 },
+	{ "ringbuf-kb", 'r', "KIB", 0, "ring size when not attached (default 256)", 0 },
+	{ "verbose", 'v', NULL, 0, "show libbpf messages and the verifier log", 0 },
+	{},
+};
+
+static error_t monitor_parse(int key, char *arg, struct argp_state *state)
+{
+	struct monitor_args *a = state->input;
+
+	switch (key) {
+	case 'j': a->json = true; break;
+	case 'v': a->load.verbose = true; break;
+	case 'd':
+		if (ikt_parse_u64(arg, &a->duration_s) || !a->duration_s)
+			argp_error(state, "invalid --duration '%s': need whole seconds > 0", arg);
+		break;
+	case 'c':
+		if (ikt_parse_u64(arg, &a->count) || !a->count)
+			argp_error(state, "invalid --count '%s': need an integer > 0", arg);
+		break;
+	case 'r':
+		if (ikt_parse_ringbuf_kb(arg, &a->load.ringbuf_kb))
+			argp_error(state, "invalid --ringbuf-kb '%s': need a power of two from 4 to 1048576", arg);
+		break;
+	case ARGP_KEY_ARG: argp_error(state, "unexpected argument '%s'", arg); break;
+	default: return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static int refresh(struct monitor *m)
+{
+	struct ikt_state s;
+	int ret = ikt_tracker_read(m->t, &s, &m->cfg);
+
+	if (ret)
+		return ret;
+	ikt_view_compute(&m->view, &s, &m->cfg, m->t->hooks.mode);
+	return 0;
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct monitor *m = ctx;
+	const struct ikt_event *e = data;
+
+	if (size < sizeof(*e))
+		return 0;
+	if (e->type != IKT_EV_MEASURE)
+		refresh(m);
+	if (m->a->json) {
+		ikt_event_json(&m->w, e, &m->view, m->cfg.base);
+		if (jw_finish(&m->w)) {
+			m->err = -EIO;
+			return -EIO;
+		}
+	} else {
+		ikt_event_human(stdout, e, &m->view, m->cfg.base);
+	}
+	m->events++;
+	m->measures += e->type == IKT_EV_MEASURE;
+	if (m->a->count && m->events >= m->a->count)
+		stop = 1;
+	return stop ? 1 : 0;
+}
+
+static void summary(struct monitor *m, uint64_t drops)
+{
+	if (m->a->json) {
+		jw_object_start(&m->w);
+		jw_kv_string(&m->w, "type", "summary");
+		jw_kv_u64(&m->w, "events", m->events);
+		jw_kv_u64(&m->w, "measurements", m->measures);
+		jw_kv_u64(&m->w, "ringbuf_drops", drops);
+		jw_kv_u64(&m->w, "ima_count", m->view.count);
+		jw_kv_string(&m->w, "kexec_state", ikt_kexec_state_str(m->view.normal));
+		jw_kv_string(&m->w, "verdict", ikt_verdict_str(m->view.verdict));
+		jw_key(&m->w, "gap");
+		if (m->view.gap_known)
+			jw_u64(&m->w, m->view.gap);
+		else
+			jw_null(&m->w);
+		jw_object_end(&m->w);
+		jw_finish(&m->w);
+		return;
+	}
+	printf("summary: %" PRIu64 " events (%" PRIu64 " measurements), %" PRIu64
+	       " dropped, IMA list %" PRIu64 " entries, kexec %s, verdict %s",
+	       m->events, m->measures, drops, m->view.count,
+	       ikt_kexec_state_str(m->view.normal), ikt_verdict_str(m->view.verdict));
+	if (m->view.gap_known && m->view.verdict != IKT_V_NOT_LOADED)
+		printf(", gap %" PRIu64, m->view.gap);
+	printf("\n");
+}
+
+static void print_hooks(const struct ikt_tracker *t)
+{
+	for (int i = 0; i < IKT_HOOK_COUNT; i++) {
+		const struct ikt_hook *h = &t->hooks.h[i];
+
+		if (h->status != IKT_HOOK_ATTACHED)
+			fprintf(stderr, "imakexec-trace: not traced: %s (%s)\n", h->what, h->reason);
+	}
+}
+
+int cmd_monitor(int argc, char **argv)
+{
+	static const char doc[] = "Stream IMA measurements and kexec events as they "
+		"happen. While a kexec image is loaded, each measurement that the next "
+		"kernel would miss is marked with its position in the gap window. "
+		"SIGINT/SIGTERM stop with a summary.\v"
+		"Examples:\n"
+		"  imakexec-trace monitor\n"
+		"  imakexec-trace monitor --json --duration 60 > events.jsonl\n"
+		"  imakexec-trace monitor --count 100\n";
+	struct monitor_args a = { .load = { .ringbuf_kb = IKT_RINGBUF_KB_DEFAULT } };
+	struct argp argp = { monitor_opts, monitor_parse, NULL, doc, NULL, NULL, NULL };
+	struct monitor m = { .a = &a };
+	struct ring_buffer *rb = NULL;
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct ikt_state s0 = {}, s1 = {};
+	struct ikt_tracker t;
+	struct ikt_env env;
+	struct timespec start, now;
+	int ret;
+
+	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	ikt_env_probe(&env, NULL);
+	ret = ikt_env_require(&env, IKT_NEED_PRIV | IKT_NEED_BTF | IKT_NEED_IMA |
+			      IKT_NEED_KEXEC, "imakexec-trace monitor", stderr);
+	if (ret)
+		return ret;
+	ikt_tracker_init(&t);
+	m.t = &t;
+	jw_init(&m.w, stdout);
+	ret = ikt_tracker_open_pinned(&t, &env, IKT_PIN_DIR, stderr);
+	if (ret == IKT_EXIT_NOTATTACHED) {
+		fprintf(stderr, "imakexec-trace: not attached; tracking for this process only\n");
+		ret = ikt_tracker_load(&t, &env, &a.load, stderr);
+	}
+	if (ret)
+		goto cleanup;
+	print_hooks(&t);
+	if ((ret = ikt_tracker_read(&t, &s0, NULL)) || (ret = refresh(&m))) {
+		fprintf(stderr, "imakexec-trace: cannot read tracker state: %s\n", strerror(-ret));
+		ret = IKT_EXIT_ERROR;
+		goto cleanup;
+	}
+	rb = ring_buffer__new(t.events_fd, on_event, &m, NULL);
+	if (!rb) {
+		fprintf(stderr, "imakexec-trace: cannot open the event ring buffer: %s\n",
+			strerror(errno));
+		ret = IKT_EXIT_ERROR;
+		goto cleanup;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	fprintf(stderr, "imakexec-trace: monitoring (IMA list %" PRIu64 " entries, kexec %s); "
+		"Ctrl-C to stop\n", m.view.count, ikt_kexec_state_str(m.view.normal));
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (!stop) {
+		int n = ring_buffer__poll(rb, 200);
+
+		if (n < 0 && n != -EINTR) {
+			fprintf(stderr, "imakexec-trace: reading events failed: %s\n", strerror(-n));
+			ret = IKT_EXIT_ERROR;
+			break;
+		}
+		if (m.err) {
+			fprintf(stderr, "imakexec-trace: writing events failed: %s\n", strerror(-m.err));
+			ret = IKT_EXIT_ERROR;
+			break;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (a.duration_s && (uint64_t)(now.tv_sec - start.tv_sec) >= a.duration_s)
+			break;
+	}
+	/* drain what is already queued unless a count limit was reached */
+	if (!m.err && !(a.count && m.events >= a.count))
+		ring_buffer__consume(rb);
+	refresh(&m);
+	ikt_tracker_read(&t, &s1, NULL);
+	summary(&m, s1.drops - s0.drops);
+cleanup:
+	ring_buffer__free(rb);
+	ikt_tracker_close(&t);
+	return ret;
+}

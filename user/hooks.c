@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdio.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include "hooks.h"
+
+/* Execute-time copy functions, newest first: mainline >= 6.16's reboot
+ * notifier, then the one our kernel/patches/6.1 series adds. */
+static const char *const copy_candidates[] = {
+	"ima_update_kexec_buffer",
+	"ima_kexec_execute_copy",
+};
+
+static const struct ikt_hook defaults[IKT_HOOK_COUNT] = {
+	[IKT_HOOK_ADD_ENTER] = { "add_entry_enter", "IMA appends (in flight)", true, false, 0, "ima_add_template_entry", "" },
+	[IKT_HOOK_ADD_EXIT] = { "add_entry_exit", "IMA appends", true, false, 0, "ima_add_template_entry", "" },
+	[IKT_HOOK_SNAPSHOT] = { "snapshot_exit", "IMA list snapshot at kexec load", false, false, 0, "ima_add_kexec_buffer", "" },
+	[IKT_HOOK_FILE_LOAD] = { "kexec_file_load_exit", "kexec_file_load syscall", false, false, 0, "__x64_sys_kexec_file_load", "" },
+	[IKT_HOOK_LEGACY_LOAD] = { "kexec_load_exit", "kexec_load syscall (legacy)", false, false, 0, "__x64_sys_kexec_load", "" },
+	[IKT_HOOK_EXECUTE] = { "kexec_execute", "kexec execute", false, false, 0, "kernel_kexec", "" },
+	[IKT_HOOK_COPY] = { "copy_exit", "IMA list copy at kexec execute", false, false, 0, "", "" },
+	[IKT_HOOK_READ_FILE] = { "read_file", "kernel/initramfs files read for kexec", false, true, 0, "bpf_lsm_kernel_read_file", "" },
+	[IKT_HOOK_LOAD_DATA] = { "load_data", "kernel image loaded by kexec_load", false, true, 0, "bpf_lsm_kernel_load_data", "" },
+};
+
+static bool has_func(const struct btf *btf, const char *name)
+{
+	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) >= 0;
+}
+
+void ikt_hooks_probe(struct ikt_hooks *hs, const struct btf *vmlinux, bool bpf_lsm)
+{
+	memcpy(hs->h, defaults, sizeof(defaults));
+	for (int i = 0; i < IKT_HOOK_COUNT; i++) {
+		struct ikt_hook *h = &hs->h[i];
+
+		if (i == IKT_HOOK_COPY) {
+			for (size_t c = 0; c < sizeof(copy_candidates) / sizeof(*copy_candidates); c++)
+				if (has_func(vmlinux, copy_candidates[c])) {
+					snprintf(h->func, sizeof(h->func), "%s", copy_candidates[c]);
+					break;
+				}
+			if (!h->func[0]) {
+				h->status = IKT_HOOK_MISSING;
+				snprintf(h->reason, sizeof(h->reason),
+					 "kernel copies the IMA list at load, not at execute "
+					 "(no %s or %s)", copy_candidates[0], copy_candidates[1]);
+				continue;
+			}
+		} else if (h->lsm && !bpf_lsm) {
+			h->status = IKT_HOOK_MISSING;
+			snprintf(h->reason, sizeof(h->reason),
+				 "bpf not in /sys/kernel/security/lsm: boot with lsm=...,bpf");
+			continue;
+		} else if (!has_func(vmlinux, h->func)) {
+			h->status = IKT_HOOK_MISSING;
+			snprintf(h->reason, sizeof(h->reason), "%s not in kernel BTF%s",
+				 h->func, i == IKT_HOOK_SNAPSHOT ?
+				 " (kernel built without CONFIG_IMA_KEXEC)" : "");
+			continue;
+		}
+		h->status = IKT_HOOK_AVAILABLE;
+	}
+	if (hs->h[IKT_HOOK_COPY].status == IKT_HOOK_AVAILABLE)
+		hs->mode = IKT_CARRY_EXECUTE;
+	else if (hs->h[IKT_HOOK_SNAPSHOT].status == IKT_HOOK_AVAILABLE)
+		hs->mode = IKT_CARRY_LOAD;
+	else
+		hs->mode = IKT_CARRY_NONE;
+}
+
+const char *ikt_carry_mode_str(enum ikt_carry_mode m)
+{
+	switch (m) {
+	case IKT_CARRY_LOAD: return "load-snapshot";
+	case IKT_CARRY_EXECUTE: return "execute-copy";
+	default: return "none";
+	}
+}
+
+const char *ikt_hook_status_str(enum ikt_hook_status s)
+{
+	switch (s) {
+	case IKT_HOOK_AVAILABLE: return "available";
+	case IKT_HOOK_MISSING: return "missing";
+	case IKT_HOOK_ATTACHED: return "attached";
+	case IKT_HOOK_FAILED: return "failed";
+	default: return "unprobed";
+	}
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* The kernel functions imakexec-trace hooks, which of them this kernel has,
+ * and what that says about how the IMA list crosses kexec. */
+#ifndef IKT_HOOKS_H
+#define IKT_HOOKS_H
+
+#include <stdbool.h>
+
+struct btf;
+
+enum ikt_hook_id {
+	IKT_HOOK_ADD_ENTER,
+	IKT_HOOK_ADD_EXIT,
+	IKT_HOOK_SNAPSHOT,
+	IKT_HOOK_FILE_LOAD,
+	IKT_HOOK_LEGACY_LOAD,
+	IKT_HOOK_EXECUTE,
+	IKT_HOOK_COPY,
+	IKT_HOOK_READ_FILE,
+	IKT_HOOK_LOAD_DATA,
+	IKT_HOOK_COUNT,
+};
+
+enum ikt_hook_status {
+	IKT_HOOK_UNPROBED = 0,
+	IKT_HOOK_AVAILABLE,	/* in BTF, will be loaded */
+	IKT_HOOK_MISSING,	/* kernel lacks the function or the LSM */
+	IKT_HOOK_ATTACHED,
+	IKT_HOOK_FAILED,	/* in BTF but attaching failed */
+};
+
+struct ikt_hook {
+	const char *prog;	/* BPF program name (= pin name) */
+	const char *what;	/* what it traces, for the user */
+	bool required;
+	bool lsm;
+	enum ikt_hook_status status;
+	char func[64];		/* kernel function resolved (copy: discovered) */
+	char reason[160];
+};
+
+/* How this kernel hands the IMA list to the next kernel. */
+enum ikt_carry_mode {
+	IKT_CARRY_NONE,		/* no CONFIG_IMA_KEXEC: list is lost */
+	IKT_CARRY_LOAD,		/* snapshot at kexec_file_load (< 6.16) */
+	IKT_CARRY_EXECUTE,	/* copy at execute (>= 6.16, patched 6.1) */
+};
+
+struct ikt_hooks {
+	struct ikt_hook h[IKT_HOOK_COUNT];
+	enum ikt_carry_mode mode;
+};
+
+/* Probe every hook against the kernel BTF (bpf_lsm: whether "bpf" is an
+ * active LSM). Fills status MISSING/AVAILABLE and reasons. */
+void ikt_hooks_probe(struct ikt_hooks *hs, const struct btf *vmlinux, bool bpf_lsm);
+const char *ikt_carry_mode_str(enum ikt_carry_mode m);
+const char *ikt_hook_status_str(enum ikt_hook_status s);
+
+#endif

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* imakexec-trace: track the IMA measurement list across kexec. */
+#include <argp.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/auxv.h>
+#include "commands.h"
+#include "exitcodes.h"
+
+#define IKT_VERSION "0.1.0"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+} commands[] = {
+	{ "attach", cmd_attach, "load the tracker and pin it under /sys/fs/bpf/imakexec" },
+	{ "detach", cmd_detach, "remove the pinned tracker" },
+	{ "status", cmd_status, "what is traced, counts, kexec state and gap" },
+	{ "monitor", cmd_monitor, "stream IMA appends and kexec events live" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: imakexec-trace COMMAND [OPTION...]\n"
+		"Track IMA measurements across kexec soft reboots.\n\nCommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\nRun 'imakexec-trace COMMAND --help' for the options of a command.\n"
+		"Examples:\n"
+		"  imakexec-trace attach            # track from now on, survives this process\n"
+		"  imakexec-trace monitor --json    # stream events as JSON lines\n"
+		"  imakexec-trace status            # counts, kexec state and the gap window\n");
+}
+
+int main(int argc, char **argv)
+{
+	/* A root tool must not be driven by an unprivileged user through a
+	 * setuid bit: the environment and arguments would be theirs. */
+	if (getauxval(AT_SECURE)) {
+		fprintf(stderr, "imakexec-trace: refusing to run setuid/setgid: "
+			"run it as root instead\n");
+		return IKT_EXIT_NOPERM;
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return IKT_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return IKT_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("imakexec-trace %s\n", IKT_VERSION);
+		return IKT_EXIT_OK;
+	}
+	argp_err_exit_status = IKT_EXIT_USAGE;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		char name[64];
+
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		/* argp names the program after argv[0] in its messages */
+		snprintf(name, sizeof(name), "imakexec-trace %s", commands[i].name);
+		argv[1] = name;
+		return commands[i].fn(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "imakexec-trace: unknown command '%s'; "
+		"see 'imakexec-trace --help'\n", argv[1]);
+	return IKT_EXIT_USAGE;
+}

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include "exitcodes.h"
+#include "json_writer.h"
+#include "status_report.h"
+#include "sysfs.h"
+#include "view.h"
+
+static void json_report(FILE *out, const struct ikt_tracker *t,
+			const struct ikt_state *s, const struct ikt_view *v,
+			int live_rc, uint64_t live)
+{
+	struct json_writer w;
+
+	jw_init(&w, out);
+	jw_object_start(&w);
+	jw_kv_u64(&w, "version", 1);
+	jw_kv_bool(&w, "attached", t->from_pins);
+	jw_kv_string(&w, "carry_mode", ikt_carry_mode_str(v->mode));
+	jw_key(&w, "ima_count");
+	if (v->count_known)
+		jw_u64(&w, v->count);
+	else
+		jw_null(&w);
+	jw_key(&w, "securityfs_count");
+	if (live_rc == 0)
+		jw_u64(&w, live);
+	else
+		jw_null(&w);
+	jw_kv_u64(&w, "appended_since_attach", s->appended);
+	jw_kv_u64(&w, "violations_since_attach", s->violations);
+	jw_kv_u64(&w, "refused_since_attach", s->refused);
+	jw_kv_string(&w, "kexec_state", ikt_kexec_state_str(v->normal));
+	jw_kv_string(&w, "crash_state", ikt_kexec_state_str(v->crash));
+	jw_kv_u64(&w, "loads", s->loads);
+	jw_kv_u64(&w, "unloads", s->unloads);
+	jw_key(&w, "snapshot");
+	if (s->snap.valid) {
+		jw_object_start(&w);
+		jw_kv_u64(&w, "count", s->snap.count);
+		jw_kv_u64(&w, "bytes", s->snap.bytes);
+		jw_kv_u64(&w, "segment_size", s->snap.segment_size);
+		jw_object_end(&w);
+	} else {
+		jw_null(&w);
+	}
+	jw_kv_string(&w, "verdict", ikt_verdict_str(v->verdict));
+	jw_key(&w, "gap");
+	if (v->gap_known)
+		jw_u64(&w, v->gap);
+	else
+		jw_null(&w);
+	jw_kv_string(&w, "reason", v->why);
+	jw_kv_u64(&w, "copies", s->copies);
+	jw_kv_u64(&w, "ringbuf_drops", s->drops);
+	jw_key(&w, "hooks");
+	jw_array_start(&w);
+	for (int i = 0; i < IKT_HOOK_COUNT; i++) {
+		const struct ikt_hook *h = &t->hooks.h[i];
+
+		jw_object_start(&w);
+		jw_kv_string(&w, "program", h->prog);
+		jw_kv_string(&w, "function", h->func);
+		jw_kv_string(&w, "traces", h->what);
+		jw_kv_string(&w, "status", ikt_hook_status_str(h->status));
+		if (h->reason[0])
+			jw_kv_string(&w, "reason", h->reason);
+		jw_object_end(&w);
+	}
+	jw_array_end(&w);
+	jw_object_end(&w);
+	jw_finish(&w);
+}
+
+static void human_report(FILE *out, const struct ikt_tracker *t,
+			 const struct ikt_state *s, const struct ikt_view *v,
+			 int live_rc, uint64_t live)
+{
+	fprintf(out, "tracking:      %s\n", t->from_pins ?
+		"pinned under " IKT_PIN_DIR : "this process only");
+	fprintf(out, "carry mode:    %s\n", ikt_carry_mode_str(v->mode));
+	if (v->count_known)
+		fprintf(out, "IMA entries:   %" PRIu64, v->count);
+	else
+		fprintf(out, "IMA entries:   unknown");
+	if (live_rc == 0)
+		fprintf(out, " (securityfs: %" PRIu64 ")", live);
+	fprintf(out, ", %" PRIu64 " appended since attach\n", (uint64_t)s->appended);
+	fprintf(out, "kexec image:   %s, crash image: %s\n",
+		ikt_kexec_state_str(v->normal), ikt_kexec_state_str(v->crash));
+	if (s->snap.valid)
+		fprintf(out, "load snapshot: %" PRIu64 " entries, %" PRIu64
+			" bytes, segment %" PRIu64 " bytes\n",
+			(uint64_t)s->snap.count, (uint64_t)s->snap.bytes,
+			(uint64_t)s->snap.segment_size);
+	fprintf(out, "verdict:       %s", ikt_verdict_str(v->verdict));
+	if (v->gap_known && v->verdict != IKT_V_NOT_LOADED)
+		fprintf(out, ", gap %" PRIu64 " entries", v->gap);
+	fprintf(out, " (%s)\n", v->why);
+	fprintf(out, "ring drops:    %" PRIu64 "%s\n", (uint64_t)s->drops,
+		s->drops ? " (events lost from the stream; counts above stay exact)" : "");
+	fprintf(out, "hooks:\n");
+	for (int i = 0; i < IKT_HOOK_COUNT; i++) {
+		const struct ikt_hook *h = &t->hooks.h[i];
+
+		fprintf(out, "  %-9s %-44s %s%s%s\n", ikt_hook_status_str(h->status),
+			h->what, h->func, h->reason[0] ? ": " : "", h->reason);
+	}
+}
+
+int ikt_status_report(FILE *out, const struct ikt_tracker *t,
+		      const struct ikt_env *env, bool json)
+{
+	struct ikt_state s;
+	struct ikt_config c;
+	struct ikt_view v;
+	char p[PATH_MAX];
+	uint64_t live = 0;
+	int ret, live_rc;
+
+	ret = ikt_tracker_read(t, &s, &c);
+	if (ret) {
+		fprintf(stderr, "imakexec-trace: cannot read tracker state: %s\n",
+			strerror(-ret));
+		return IKT_EXIT_ERROR;
+	}
+	ikt_ima_path(env, "runtime_measurements_count", p, sizeof(p));
+	live_rc = ikt_read_u64(p, &live);
+	ikt_view_compute(&v, &s, &c, t->hooks.mode);
+	if (json)
+		json_report(out, t, &s, &v, live_rc, live);
+	else
+		human_report(out, t, &s, &v, live_rc, live);
+	return IKT_EXIT_OK;
+}

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "exitcodes.h"
+#include "imakexec.skel.h"
+#include "reconcile.h"
+#include "sysfs.h"
+#include "tracker.h"
+
+#define RECONCILE_TRIES 1000
+
+static bool verbose_libbpf;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG || (level == LIBBPF_INFO && !verbose_libbpf))
+		return 0;
+	if (!verbose_libbpf)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+void ikt_tracker_init(struct ikt_tracker *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->state_fd = t->config_fd = t->events_fd = -1;
+}
+
+int ikt_parse_ringbuf_kb(const char *s, unsigned int *kb)
+{
+	uint64_t v;
+
+	if (ikt_parse_u64(s, &v) || v < 4 || v > 1048576 || (v & (v - 1)))
+		return -EINVAL;
+	*kb = (unsigned int)v;
+	return 0;
+}
+
+static struct bpf_program *prog_of(struct imakexec_bpf *skel, const char *name)
+{
+	return bpf_object__find_program_by_name(skel->obj, name);
+}
+
+static int read_tracker(void *ctx, uint64_t *appended, uint64_t *inflight)
+{
+	struct ikt_tracker *t = ctx;
+	struct ikt_state s;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(t->state_fd, &zero, &s))
+		return -errno;
+	*appended = s.appended;
+	*inflight = s.inflight;
+	return 0;
+}
+
+static int read_list(void *ctx, uint64_t *count)
+{
+	const struct ikt_env *env = ctx;
+	char p[PATH_MAX];
+
+	ikt_ima_path(env, "runtime_measurements_count", p, sizeof(p));
+	return ikt_read_u64(p, count);
+}
+
+struct reconcile_ctx {
+	struct ikt_tracker *t;
+	const struct ikt_env *env;
+};
+
+static int rc_tracker(void *ctx, uint64_t *a, uint64_t *f)
+{
+	return read_tracker(((struct reconcile_ctx *)ctx)->t, a, f);
+}
+
+static int rc_list(void *ctx, uint64_t *c)
+{
+	return read_list((void *)((struct reconcile_ctx *)ctx)->env, c);
+}
+
+/* base count + which kexec slots were already loaded before tracking */
+static int init_config(struct ikt_tracker *t, const struct ikt_env *env, FILE *err)
+{
+	struct reconcile_ctx rc = { t, env };
+	struct ikt_count_reader r = { rc_tracker, rc_list, &rc };
+	struct ikt_config c = {};
+	char p[PATH_MAX];
+	struct timespec ts;
+	uint64_t v, base;
+	__u32 zero = 0;
+	int ret;
+
+	ret = ikt_reconcile(&r, RECONCILE_TRIES, &base);
+	if (ret) {
+		fprintf(err, "imakexec-trace: cannot align with runtime_measurements_count: %s%s\n",
+			strerror(-ret), ret == -EAGAIN ?
+			" (measurements never paused; retry when the system is quieter)" : "");
+		return IKT_EXIT_ERROR;
+	}
+	c.base = base;
+	c.base_valid = 1;
+	ikt_sys_path(env, "/sys/kernel/kexec_loaded", p, sizeof(p));
+	if (!ikt_read_u64(p, &v) && v)
+		c.preloaded |= IKT_SLOT_NORMAL;
+	ikt_sys_path(env, "/sys/kernel/kexec_crash_loaded", p, sizeof(p));
+	if (!ikt_read_u64(p, &v) && v)
+		c.preloaded |= IKT_SLOT_CRASH;
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	c.attach_boot_ns = (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	if (bpf_map_update_elem(t->config_fd, &zero, &c, BPF_ANY)) {
+		fprintf(err, "imakexec-trace: cannot write config map: %s\n", strerror(errno));
+		return IKT_EXIT_ERROR;
+	}
+	return 0;
+}
+
+int ikt_tracker_load(struct ikt_tracker *t, const struct ikt_env *env,
+		     const struct ikt_load_opts *o, FILE *err)
+{
+	struct btf *vmlinux;
+	int ret;
+
+	verbose_libbpf = o->verbose;
+	libbpf_set_print(libbpf_print);
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux) {
+		fprintf(err, "imakexec-trace: cannot load kernel BTF: %s: "
+			"use a kernel built with CONFIG_DEBUG_INFO_BTF=y\n", strerror(errno));
+		return IKT_EXIT_NOFEATURE;
+	}
+	ikt_hooks_probe(&t->hooks, vmlinux, env->bpf_lsm);
+	btf__free(vmlinux);
+	for (int i = 0; i < IKT_HOOK_COUNT; i++) {
+		struct ikt_hook *h = &t->hooks.h[i];
+
+		if (h->required && h->status != IKT_HOOK_AVAILABLE) {
+			fprintf(err, "imakexec-trace: %s: cannot trace %s; IMA support "
+				"is incomplete in this kernel\n", h->reason, h->what);
+			return IKT_EXIT_NOFEATURE;
+		}
+	}
+
+	t->skel = imakexec_bpf__open();
+	if (!t->skel) {
+		fprintf(err, "imakexec-trace: cannot open BPF object: %s\n", strerror(errno));
+		return IKT_EXIT_ERROR;
+	}
+	bpf_map__set_max_entries(t->skel->maps.events, o->ringbuf_kb * 1024);
+	for (int i = 0; i < IKT_HOOK_COUNT; i++) {
+		struct ikt_hook *h = &t->hooks.h[i];
+		struct bpf_program *p = prog_of(t->skel, h->prog);
+
+		if (h->status != IKT_HOOK_AVAILABLE) {
+			bpf_program__set_autoload(p, false);
+			continue;
+		}
+		if (i == IKT_HOOK_COPY)
+			bpf_program__set_attach_target(p, 0, h->func);
+	}
+	ret = imakexec_bpf__load(t->skel);
+	if (ret) {
+		fprintf(err, "imakexec-trace: loading BPF programs failed: %s; "
+			"rerun with --verbose for the verifier log\n", strerror(-ret));
+		return IKT_EXIT_ERROR;
+	}
+	t->state_fd = bpf_map__fd(t->skel->maps.state);
+	t->config_fd = bpf_map__fd(t->skel->maps.ikt_config);
+	t->events_fd = bpf_map__fd(t->skel->maps.events);
+
+	for (int i = 0; i < IKT_HOOK_COUNT; i++) {
+		struct ikt_hook *h = &t->hooks.h[i];
+		struct bpf_link *l;
+
+		if (h->status != IKT_HOOK_AVAILABLE)
+			continue;
+		l = bpf_program__attach(prog_of(t->skel, h->prog));
+		if (!l) {
+			h->status = IKT_HOOK_FAILED;
+			snprintf(h->reason, sizeof(h->reason), "attaching to %s failed: %s",
+				 h->func, strerror(errno));
+			if (h->required) {
+				fprintf(err, "imakexec-trace: %s\n", h->reason);
+				return IKT_EXIT_ERROR;
+			}
+			continue;
+		}
+		t->links[i] = l;
+		h->status = IKT_HOOK_ATTACHED;
+	}
+	return init_config(t, env, err);
+}
+
+static int pin_path(char *buf, size_t len, const char *dir, const char *name)
+{
+	int n = snprintf(buf, len, "%s/%s", dir, name);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int ikt_tracker_pin(struct ikt_tracker *t, const char *dir, FILE *err)
+{
+	char p[PATH_MAX];
+	int ret = 0;
+
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		fprintf(err, "imakexec-trace: cannot create %s: %s\n", dir, strerror(errno));
+		return IKT_EXIT_ERROR;
+	}
+	chmod(dir, 0700);
+	if ((ret = pin_path(p, sizeof(p), dir, "state")) ||
+	    (ret = bpf_map__pin(t->skel->maps.state, p)))
+		goto fail;
+	if ((ret = pin_path(p, sizeof(p), dir, "config")) ||
+	    (ret = bpf_map__pin(t->skel->maps.ikt_config, p)))
+		goto fail;
+	if ((ret = pin_path(p, sizeof(p), dir, "events")) ||
+	    (ret = bpf_map__pin(t->skel->maps.events, p)))
+		goto fail;
+	for (int i = 0; i < IKT_HOOK_COUNT; i++) {
+		if (!t->links[i])
+			continue;
+		if ((ret = pin_path(p, sizeof(p), dir, t->hooks.h[i].prog)) ||
+		    (ret = bpf_link__pin(t->links[i], p)))
+			goto fail;
+	}
+	return 0;
+fail:
+	fprintf(err, "imakexec-trace: pinning %s failed: %s; nothing left pinned\n",
+		p, strerror(-ret));
+	ikt_unpin(dir, err);
+	return IKT_EXIT_ERROR;
+}
+
+bool ikt_is_pinned(const char *dir)
+{
+	char p[PATH_MAX];
+
+	return !pin_path(p, sizeof(p), dir, "state") && access(p, F_OK) == 0;
+}
+
+static int open_pin(const char *dir, const char *name)
+{
+	char p[PATH_MAX];
+
+	if (pin_path(p, sizeof(p), dir, name))
+		return -ENAMETOOLONG;
+	return bpf_obj_get(p);
+}
+
+int ikt_tracker_open_pinned(struct ikt_tracker *t, const struct ikt_env *env,
+			    const char *dir, FILE *err)
+{
+	struct btf *vmlinux;
+	char p[PATH_MAX];
+
+	if (!ikt_is_pinned(dir))
+		return IKT_EXIT_NOTATTACHED;
+	libbpf_set_print(libbpf_print);
+	t->from_pins = true;
+	t->state_fd = open_pin(dir, "state");
+	t->config_fd = open_pin(dir, "config");
+	t->events_fd = open_pin(dir, "events");
+	if (t->state_fd < 0 || t->config_fd < 0 || t->events_fd < 0) {
+		fprintf(err, "imakexec-trace: pinned tracker in %s is incomplete: %s; "
+			"run 'imakexec-trace detach' then 'imakexec-trace attach'\n",
+			dir, strerror(errno));
+		return IKT_EXIT_ERROR;
+	}
+	vmlinux = btf__load_vmlinux_btf();
+	ikt_hooks_probe(&t->hooks, vmlinux, env->bpf_lsm);
+	btf__free(vmlinux);
+	for (int i = 0; i < IKT_HOOK_COUNT; i++) {
+		struct ikt_hook *h = &t->hooks.h[i];
+
+		if (h->status != IKT_HOOK_AVAILABLE)
+			continue;
+		if (!pin_path(p, sizeof(p), dir, h->prog) && access(p, F_OK) == 0) {
+			h->status = IKT_HOOK_ATTACHED;
+		} else {
+			h->status = IKT_HOOK_FAILED;
+			snprintf(h->reason, sizeof(h->reason),
+				 "available but not attached (no pinned link)");
+		}
+	}
+	return 0;
+}
+
+int ikt_tracker_read(const struct ikt_tracker *t, struct ikt_state *s,
+		     struct ikt_config *c)
+{
+	__u32 zero = 0;
+
+	if (s && bpf_map_lookup_elem(t->state_fd, &zero, s))
+		return -errno;
+	if (c && bpf_map_lookup_elem(t->config_fd, &zero, c))
+		return -errno;
+	return 0;
+}
+
+void ikt_tracker_close(struct ikt_tracker *t)
+{
+	for (int i = 0; i < IKT_HOOK_COUNT; i++)
+		bpf_link__destroy(t->links[i]);
+	if (t->skel) {
+		imakexec_bpf__destroy(t->skel);
+	} else {
+		if (t->state_fd >= 0)
+			close(t->state_fd);
+		if (t->config_fd >= 0)
+			close(t->config_fd);
+		if (t->events_fd >= 0)
+			close(t->events_fd);
+	}
+	ikt_tracker_init(t);
+}
+
+int ikt_unpin(const char *dir, FILE *err)
+{
+	struct dirent *de;
+	char p[PATH_MAX];
+	int ret = 0;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (pin_path(p, sizeof(p), dir, de->d_name) || unlink(p)) {
+			fprintf(err, "imakexec-trace: cannot remove %s/%s: %s\n",
+				dir, de->d_name, strerror(errno));
+			ret = -errno;
+		}
+	}
+	closedir(d);
+	if (rmdir(dir) && errno != ENOENT) {
+		fprintf(err, "imakexec-trace: cannot remove %s: %s\n", dir, strerror(errno));
+		ret = -errno;
+	}
+	return ret;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Loading, attaching and pinning the BPF tracker, or opening a pinned one. */
+#ifndef IKT_TRACKER_H
+#define IKT_TRACKER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "env.h"
+#include "hooks.h"
+#include "imakexec.h"
+
+#define IKT_PIN_DIR "/sys/fs/bpf/imakexec"
+#define IKT_RINGBUF_KB_DEFAULT 256
+
+struct imakexec_bpf;
+struct bpf_link;
+
+struct ikt_tracker {
+	struct imakexec_bpf *skel;	/* NULL when opened from pins */
+	struct bpf_link *links[IKT_HOOK_COUNT];
+	struct ikt_hooks hooks;
+	int state_fd, config_fd, events_fd;
+	bool from_pins;
+};
+
+struct ikt_load_opts {
+	unsigned int ringbuf_kb;
+	bool verbose;		/* libbpf's own messages */
+};
+
+void ikt_tracker_init(struct ikt_tracker *t);
+/* Load and attach for this process; reconciles the counter with securityfs.
+ * Returns 0 or an exit code after printing the cause. */
+int ikt_tracker_load(struct ikt_tracker *t, const struct ikt_env *env,
+		     const struct ikt_load_opts *o, FILE *err);
+/* Pin maps and links under dir (0700); returns 0 or an exit code. */
+int ikt_tracker_pin(struct ikt_tracker *t, const char *dir, FILE *err);
+/* Open what `attach` pinned. IKT_EXIT_NOTATTACHED if nothing is pinned. */
+int ikt_tracker_open_pinned(struct ikt_tracker *t, const struct ikt_env *env,
+			    const char *dir, FILE *err);
+int ikt_tracker_read(const struct ikt_tracker *t, struct ikt_state *s,
+		     struct ikt_config *c);
+void ikt_tracker_close(struct ikt_tracker *t);
+/* Remove every pin under dir and dir itself; 0 if nothing was there. */
+int ikt_unpin(const char *dir, FILE *err);
+bool ikt_is_pinned(const char *dir);
+/* Parse and validate a ring size in KiB (power of two, 4..1048576). */
+int ikt_parse_ringbuf_kb(const char *s, unsigned int *kb);
+
+#endif

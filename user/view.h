@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* What the counters mean: list length, kexec state and the gap window, i.e.
+ * which entries the next kernel's log would miss if kexec executed now. */
+#ifndef IKT_VIEW_H
+#define IKT_VIEW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "hooks.h"
+#include "imakexec.h"
+
+enum ikt_verdict {
+	IKT_V_NOT_LOADED,	/* no kexec image loaded */
+	IKT_V_SAFE,		/* nothing would be lost */
+	IKT_V_GAP,		/* entries after the load snapshot would be lost */
+	IKT_V_LOSS_ALL,		/* the whole list would be lost */
+	IKT_V_UNKNOWN,		/* image loaded before tracking started */
+};
+
+struct ikt_view {
+	bool count_known;	/* base reconciled */
+	uint64_t count;		/* entries in the IMA list (base + appended) */
+	enum ikt_carry_mode mode;
+	enum ikt_kexec_state normal, crash;
+	enum ikt_verdict verdict;
+	bool gap_known;
+	uint64_t gap;		/* entries the next kernel would miss */
+	uint64_t lost_from;	/* first seq that would be lost (UINT64_MAX: none) */
+	const char *why;	/* one-line explanation of the verdict */
+};
+
+void ikt_view_compute(struct ikt_view *v, const struct ikt_state *s,
+		      const struct ikt_config *c, enum ikt_carry_mode mode);
+/* 1-based position of seq in the gap window, 0 if seq is not in it */
+uint64_t ikt_view_gap_pos(const struct ikt_view *v, uint64_t seq);
+const char *ikt_verdict_str(enum ikt_verdict v);
+const char *ikt_kexec_state_str(enum ikt_kexec_state s);
+
+#endif
