@@ -106,7 +106,8 @@ static void human_report(FILE *out, const struct ikt_tracker *t,
 		const struct ikt_hook *h = &t->hooks.h[i];
 
 		fprintf(out, "  %-9s %-44s %s%s%s\n", ikt_hook_status_str(h->status),
-			h->what, h->func, h->reason[0] ? ": " : "", h->reason);
+			h->what, h->func[0] ? h->func : "-",
+			h->reason[0] ? ": " : "", h->reason);
 	}
 }
 
