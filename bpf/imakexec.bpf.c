@@ -101,6 +101,19 @@ static __always_inline void read_sha1_digest(struct ima_template_entry *entry,
 	}
 }
 
+/* Bytes this entry adds to the binary list, by the kernel's own formula for
+ * sizing the kexec buffer: pcr, SHA-1 digest, name length, name, data
+ * length, data. */
+static __always_inline __u64 record_bytes(struct ima_template_entry *entry)
+{
+	char name[128];	/* custom templates are named by their format */
+	long n = bpf_probe_read_kernel_str(name, sizeof(name),
+					   BPF_CORE_READ(entry, template_desc, name));
+
+	return 4 + IKT_SHA1_LEN + 4 + (n > 0 ? n - 1 : 0) + 4 +
+	       BPF_CORE_READ(entry, template_data_len);
+}
+
 SEC("fentry/ima_add_template_entry")
 int BPF_PROG(add_entry_enter)
 {
@@ -129,6 +142,7 @@ int BPF_PROG(add_entry_exit, struct ima_template_entry *entry, int violation,
 		return 0;
 	}
 	idx = __sync_fetch_and_add(&s->appended, 1);
+	__sync_fetch_and_add(&s->appended_bytes, record_bytes(entry));
 	if (violation)
 		__sync_fetch_and_add(&s->violations, 1);
 	__sync_fetch_and_add(&s->inflight, -1);
@@ -174,6 +188,7 @@ int BPF_PROG(snapshot_exit, struct kimage *image)
 	}
 	snap.valid = 1;
 	snap.appended_at = s->appended;
+	snap.appended_bytes_at = s->appended_bytes;
 	bpf_map_update_elem(&pending, &id, &snap, BPF_ANY);
 
 	e = reserve(s, IKT_EV_SNAPSHOT);

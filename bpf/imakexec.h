@@ -45,6 +45,7 @@ struct ikt_snapshot {
 	__u64 bytes;		/* bytes of the buffer incl. header */
 	__u64 segment_size;	/* size of the kexec segment reserved */
 	__u64 appended_at;	/* tracker's appended counter at the snapshot */
+	__u64 appended_bytes_at;	/* tracker's appended_bytes at the snapshot */
 };
 
 /* Single-slot state map: exact counters, never lost with the ring buffer. */
@@ -65,6 +66,8 @@ struct ikt_state {
 	__s64 copy_ret;		/* return value of the last copy */
 	struct ikt_snapshot snap;	/* current normal image */
 	struct ikt_snapshot crash_snap;	/* current crash image */
+	__u64 appended_bytes;	/* binary list bytes appended since attach,
+				 * counted as the kernel sizes the kexec buffer */
 };
 
 #define IKT_SLOT_NORMAL (1u << 0)
