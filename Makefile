@@ -10,7 +10,7 @@ PREFIX ?= /usr/local
 CFLAGS ?= -g -O2
 CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
 CPPFLAGS += -I$(OUTPUT) -Ibpf -Iuser
-LDLIBS += -lbpf -lelf -lz -lcrypto
+LDLIBS += -lbpf -lelf -lz -lcrypto -lm
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)

@@ -12,6 +12,7 @@
 #include "env.h"
 #include "event_fmt.h"
 #include "exitcodes.h"
+#include "metrics.h"
 #include "sysfs.h"
 #include "tracker.h"
 
@@ -20,6 +21,7 @@ struct monitor_args {
 	bool json;
 	uint64_t duration_s;	/* 0: until interrupted */
 	uint64_t count;		/* 0: unlimited */
+	const char *prom;	/* --prometheus FILE */
 };
 
 struct monitor {
@@ -27,6 +29,7 @@ struct monitor {
 	struct ikt_tracker *t;
 	struct ikt_view view;
 	struct ikt_config cfg;
+	struct ikt_state st;	/* as of the last refresh */
 	uint64_t events, measures;
 	struct json_writer w;
 	int err;
@@ -45,6 +48,7 @@ static const struct argp_option monitor_opts[] = {
 	{ "duration", 'd', "SEC", 0, "stop after SEC seconds", 0 },
 	{ "count", 'c', "N", 0, "stop after N events", 0 },
 	{ "ringbuf-kb", 'r', "KIB", 0, "ring size when not attached (default 256)", 0 },
+	{ "prometheus", 'p', "FILE", 0, "keep node_exporter textfile metrics in FILE (rewritten at most once a second)", 0 },
 	{ "verbose", 'v', NULL, 0, "show libbpf messages and the verifier log", 0 },
 	{},
 };
@@ -56,6 +60,7 @@ static error_t monitor_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'j': a->json = true; break;
 	case 'v': a->load.verbose = true; break;
+	case 'p': a->prom = arg; break;
 	case 'd':
 		if (ikt_parse_u64(arg, &a->duration_s) || !a->duration_s)
 			argp_error(state, "invalid --duration '%s': need whole seconds > 0", arg);
@@ -76,13 +81,30 @@ static error_t monitor_parse(int key, char *arg, struct argp_state *state)
 
 static int refresh(struct monitor *m)
 {
-	struct ikt_state s;
-	int ret = ikt_tracker_read(m->t, &s, &m->cfg);
+	int ret = ikt_tracker_read(m->t, &m->st, &m->cfg);
 
 	if (ret)
 		return ret;
-	ikt_view_compute(&m->view, &s, &m->cfg, m->t->hooks.mode);
+	ikt_view_compute(&m->view, &m->st, &m->cfg, m->t->hooks.mode);
 	return 0;
+}
+
+/* rewrite the metrics file when something changed, at most once a second */
+static int update_metrics(struct monitor *m, bool force)
+{
+	static struct ikt_state last;
+	static time_t last_t;
+	time_t now = time(NULL);
+
+	if (!m->a->prom || (!force && now == last_t))
+		return 0;
+	if (refresh(m))
+		return -EIO;
+	if (!force && !memcmp(&last, &m->st, sizeof(last)))
+		return 0;
+	last = m->st;
+	last_t = now;
+	return ikt_metrics_write_file(m->a->prom, &m->st, &m->view, stderr);
 }
 
 static int on_event(void *ctx, void *data, size_t size)
@@ -158,7 +180,8 @@ int cmd_monitor(int argc, char **argv)
 		"Examples:\n"
 		"  imakexec-trace monitor\n"
 		"  imakexec-trace monitor --json --duration 60 > events.jsonl\n"
-		"  imakexec-trace monitor --count 100\n";
+		"  imakexec-trace monitor --count 100\n"
+		"  imakexec-trace monitor --prometheus /var/lib/node_exporter/imakexec.prom\n";
 	struct monitor_args a = { .load = { .ringbuf_kb = IKT_RINGBUF_KB_DEFAULT } };
 	struct argp argp = { monitor_opts, monitor_parse, NULL, doc, NULL, NULL, NULL };
 	struct monitor m = { .a = &a };
@@ -217,6 +240,10 @@ int cmd_monitor(int argc, char **argv)
 			ret = IKT_EXIT_ERROR;
 			break;
 		}
+		if (update_metrics(&m, false)) {
+			ret = IKT_EXIT_ERROR;
+			break;
+		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (a.duration_s && (uint64_t)(now.tv_sec - start.tv_sec) >= a.duration_s)
 			break;
@@ -227,6 +254,8 @@ int cmd_monitor(int argc, char **argv)
 	refresh(&m);
 	ikt_tracker_read(&t, &s1, NULL);
 	summary(&m, s1.drops - s0.drops);
+	if (update_metrics(&m, true))
+		ret = IKT_EXIT_ERROR;
 cleanup:
 	ring_buffer__free(rb);
 	ikt_tracker_close(&t);

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* The tracker's metrics (names documented in README, "Fleet outputs"). */
+#ifndef IKT_METRICS_H
+#define IKT_METRICS_H
+
+#include "imakexec.h"
+#include "prom.h"
+#include "view.h"
+
+void ikt_metrics_tracker(struct prom_writer *w, const struct ikt_state *s,
+			 const struct ikt_view *v);
+/* --prometheus FILE for monitor/status-like callers: open, write, commit */
+int ikt_metrics_write_file(const char *path, const struct ikt_state *s,
+			   const struct ikt_view *v, FILE *err);
+
+#endif
