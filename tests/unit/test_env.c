@@ -13,6 +13,7 @@
 #include "env.h"
 #include "exitcodes.h"
 #include "sysfs.h"
+#include "tracker.h"
 
 static char root[64];
 
@@ -136,6 +137,20 @@ static void test_parsers(void **state)
 	assert_true(ikt_list_has("bpf", "bpf"));
 }
 
+static void test_ringbuf_size_option(void **state)
+{
+	unsigned int kb = 0;
+
+	(void)state;
+	assert_int_equal(ikt_parse_ringbuf_kb("4096", &kb), 0);
+	assert_int_equal(kb, 4096);
+	assert_int_not_equal(ikt_parse_ringbuf_kb("3000", &kb), 0);	/* not a power of two */
+	assert_int_not_equal(ikt_parse_ringbuf_kb("2", &kb), 0);	/* below one page */
+	assert_int_not_equal(ikt_parse_ringbuf_kb("2097152", &kb), 0);	/* above 1 GiB */
+	assert_int_not_equal(ikt_parse_ringbuf_kb("16k", &kb), 0);
+	assert_int_equal(kb, 4096);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +158,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_each_missing_feature, setup, teardown),
 		cmocka_unit_test(test_no_securityfs),
 		cmocka_unit_test(test_parsers),
+		cmocka_unit_test(test_ringbuf_size_option),
 	};
 	return cmocka_run_group_tests_name("env", tests, NULL, NULL);
 }
