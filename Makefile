@@ -6,6 +6,9 @@ BPFTOOL ?= bpftool
 LLVM_STRIP ?= llvm-strip
 ARCH ?= x86
 PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
 
 CFLAGS ?= -g -O2
 CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
@@ -93,8 +96,15 @@ demo: all
 	$(Q)scripts/install-deps --vm
 	$(Q)scripts/demo
 
+# binary, man page, systemd units (attach at boot, audit gate for kexec)
 install: all
-	install -D -m 0755 $(APP) $(DESTDIR)$(PREFIX)/sbin/imakexec-trace
+	install -D -m 0755 $(APP) $(DESTDIR)$(SBINDIR)/imakexec-trace
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SYSTEMDDIR)/systemd-kexec.service.d
+	gzip -9n < man/imakexec-trace.1 > $(DESTDIR)$(MANDIR)/man1/imakexec-trace.1.gz
+	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/imakexec-trace.service.in \
+		> $(DESTDIR)$(SYSTEMDDIR)/imakexec-trace.service
+	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/systemd-kexec.service.d/imakexec-audit.conf.in \
+		> $(DESTDIR)$(SYSTEMDDIR)/systemd-kexec.service.d/imakexec-audit.conf
 
 clean:
 	rm -rf $(OUTPUT)
