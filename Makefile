@@ -25,6 +25,11 @@ SAN_OBJS := $(patsubst user/%.c,$(OUTPUT)/asan/%.o,$(LIB_SRCS))
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(TEST_SRCS))
 SAN_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/asan/tests/%,$(TEST_SRCS))
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_OBJS := $(patsubst user/%.c,$(OUTPUT)/fuzz/obj/%.o,$(LIB_SRCS))
+FUZZ_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_SECONDS ?= 60
 APP := $(OUTPUT)/imakexec-trace
 DEPS_STAMP := $(OUTPUT)/.deps
 
@@ -36,7 +41,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps check unit vmcheck demo clean install
+.PHONY: all deps check unit vmcheck demo clean install fuzz fuzz-regress
 all: $(APP)
 
 deps: $(DEPS_STAMP)
@@ -79,12 +84,33 @@ $(OUTPUT)/asan/tests/%: tests/unit/%.c $(SAN_OBJS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) $^ $(LDLIBS) -lcmocka -o $@
 
+# libFuzzer targets (clang): user code instrumented, each target linked
+# against it. `make fuzz` runs every target FUZZ_SECONDS seconds after
+# replaying its seed corpus and saved crashers; `make fuzz-regress` only
+# replays them (part of `make check`).
+$(OUTPUT)/fuzz/obj/%.o: user/%.c $(wildcard user/*.h) bpf/imakexec.h $(SKELS)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(CPPFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(FUZZ_FLAGS) \
+		-fsanitize=fuzzer-no-link -c $< -o $@
+
+$(OUTPUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
+	$(call msg,FUZZER,$@)
+	$(Q)$(CLANG) $(CPPFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(FUZZ_FLAGS) \
+		-fsanitize=fuzzer $^ $(LDLIBS) -o $@
+
+fuzz: $(FUZZ_BINS)
+	$(Q)tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+fuzz-regress: $(FUZZ_BINS)
+	$(Q)tests/fuzz/run 0 $(FUZZ_BINS)
+
 # Unit tests, plain and under ASan+UBSan+LSan.
 unit: $(TESTS) $(SAN_TESTS)
 	$(Q)tests/run-unit $(TESTS) $(SAN_TESTS)
 
 # Everything: unit tests, then the VM scenarios on real kernels.
-check: all unit
+check: all unit fuzz-regress
 	$(Q)$(MAKE) --no-print-directory vmcheck
 
 vmcheck: all
