@@ -1,0 +1,177 @@
+# Guest-side helpers for the imakexec-trace VM scenarios (busybox sh).
+# Output protocol: lines "IKT key=value key=value"; values never contain
+# spaces. Dumps are "IKT dump=LABEL seq=N b64=..." followed by
+# "IKT dumpend=LABEL bytes=N sha256=HEX".
+IMA=/sys/kernel/security/ima
+TOOL=/bin/imakexec-trace
+
+ikt() { echo "IKT $*"; }
+
+ikt_arg() { # ikt_arg NAME DEFAULT: value of ikt.NAME= on the kernel cmdline
+	v=$(tr ' ' '\n' </proc/cmdline | sed -n "s/^ikt\.$1=//p" | tail -n1)
+	echo "${v:-$2}"
+}
+
+ikt_count() { cat $IMA/runtime_measurements_count 2>/dev/null || echo -1; }
+
+ikt_policy() {
+	if [ ! -e $IMA/policy ]; then
+		ikt error=no_ima_policy_file
+		return 1
+	fi
+	# One write: the policy file accepts a single write per boot.
+	# Pseudo filesystems are excluded so reading /proc, /sys and the
+	# measurement list itself adds nothing; rootfs (ramfs/tmpfs) is measured.
+	if printf '%s\n' \
+		"dont_measure fsmagic=0x9fa0" \
+		"dont_measure fsmagic=0x62656572" \
+		"dont_measure fsmagic=0x64626720" \
+		"dont_measure fsmagic=0x73636673" \
+		"dont_measure fsmagic=0x74726163" \
+		"dont_measure fsmagic=0xcafe4a11" \
+		"dont_measure fsmagic=0x1cd1" \
+		"measure func=BPRM_CHECK" \
+		"measure func=MMAP_CHECK mask=MAY_EXEC" \
+		"measure func=FILE_CHECK mask=MAY_READ" \
+		"measure func=KEXEC_KERNEL_CHECK" \
+		"measure func=KEXEC_INITRAMFS_CHECK" \
+		"measure func=KEXEC_CMDLINE" \
+		"measure func=CRITICAL_DATA" >$IMA/policy; then
+		ikt policy=ok
+	else
+		ikt policy=failed
+	fi
+}
+
+ikt_pcrs() { # ikt_pcrs LABEL: all PCRs of both banks, one line per bank
+	for bank in sha1 sha256; do
+		d=/sys/class/tpm/tpm0/pcr-$bank
+		if [ -d $d ]; then
+			line=""
+			i=0
+			while [ $i -lt 24 ]; do
+				line="$line $i:$(cat $d/$i)"
+				i=$((i + 1))
+			done
+			ikt pcrs=$1 bank=$bank values=$(echo $line | tr ' ' ',')
+		else
+			ikt pcrs=$1 bank=$bank values=none
+		fi
+	done
+}
+
+ikt_dump() { # ikt_dump LABEL: binary measurement list + count + PCRs
+	# No temporary file: a file read on tmpfs would itself be measured.
+	# The host checks bytes/sha256/count to catch a list that grew meanwhile.
+	cnt=$(ikt_count)
+	seq=0
+	{ base64 $IMA/binary_runtime_measurements | tr -d '\n' | fold -w 512; echo; } | while read -r chunk; do
+		[ -n "$chunk" ] || continue
+		echo "IKT dump=$1 seq=$seq b64=$chunk"
+		seq=$((seq + 1))
+	done
+	bytes=$(wc -c <$IMA/binary_runtime_measurements)
+	sum=$(sha256sum $IMA/binary_runtime_measurements | cut -d' ' -f1)
+	ikt dumpend=$1 bytes=$bytes sha256=$sum count=$cnt count_after=$(ikt_count)
+	ikt_pcrs "$1"
+}
+
+ikt_mkinitrd() { # the next kernel's initrd: this rootfs minus /boot and pseudo fs
+	[ -f /tmp/ikt-initrd.gz ] && return 0
+	(cd / && find . -xdev \( -path ./proc -o -path ./sys -o -path ./dev -o \
+		-path ./tmp -o -path ./run -o -path ./boot \) -prune -print -o -print |
+		grep -v '^\.$' | cpio -o -H newc 2>/dev/null) |
+		gzip -1 >/tmp/ikt-initrd.gz
+	ikt event=mkinitrd bytes=$(wc -c </tmp/ikt-initrd.gz) count=$(ikt_count)
+}
+
+ikt_next_cmdline() {
+	tr ' ' '\n' </proc/cmdline | grep -v '^ikt\.stage=' | grep -v '^$' |
+		grep -v '^BOOT_IMAGE=' | tr '\n' ' '
+	echo "ikt.stage=2"
+}
+
+# ikt_load NAME [file|legacy|crash]: load the next kernel; reports the list
+# count right after the load (the IMA_KEXEC snapshot point on < 6.16).
+ikt_load() {
+	mode=${2:-file}
+	ikt_mkinitrd
+	before=$(ikt_count)
+	case $mode in
+	file) kexec -s -l /boot/bzImage --initrd=/tmp/ikt-initrd.gz --append="$(ikt_next_cmdline)" >/tmp/kexec.out 2>&1 ;;
+	legacy) kexec -c -l /boot/bzImage --initrd=/tmp/ikt-initrd.gz --append="$(ikt_next_cmdline)" >/tmp/kexec.out 2>&1 ;;
+	crash) kexec -s -p /boot/bzImage --initrd=/tmp/ikt-initrd.gz --append="$(ikt_next_cmdline) irqpoll nr_cpus=1 reset_devices" >/tmp/kexec.out 2>&1 ;;
+	esac
+	rc=$?
+	ikt event=load name=$1 mode=$mode rc=$rc before=$before count=$(ikt_count) loaded=$(cat /sys/kernel/kexec_loaded 2>/dev/null) crash_loaded=$(cat /sys/kernel/kexec_crash_loaded 2>/dev/null)
+	if [ $rc != 0 ]; then
+		sed 's/^/IKT kexec_msg=/; s/ /_/g' /tmp/kexec.out | head -n 5
+	fi
+	return $rc
+}
+
+ikt_unload() {
+	before=$(ikt_count)
+	kexec -s -u >/tmp/kexec.out 2>&1
+	rc=$?
+	ikt event=unload rc=$rc before=$before count=$(ikt_count) loaded=$(cat /sys/kernel/kexec_loaded 2>/dev/null)
+}
+
+ikt_measure() { # ikt_measure N TAG: N new, distinct files, each read once
+	before=$(ikt_count)
+	i=0
+	while [ $i -lt $1 ]; do
+		echo "ikt $2 $i $(cat /proc/sys/kernel/random/uuid)" >/tmp/m-$2-$i
+		i=$((i + 1))
+	done
+	i=0
+	while [ $i -lt $1 ]; do
+		cat /tmp/m-$2-$i >/dev/null
+		i=$((i + 1))
+	done
+	ikt event=measure tag=$2 n=$1 before=$before count=$(ikt_count)
+}
+
+ikt_execute() { # dump the list as it is right before kexec -e, then execute
+	ikt_dump s1
+	ikt event=execute count=$(ikt_count)
+	sync
+	kexec -e >/tmp/kexec.out 2>&1
+	ikt error=kexec_e_returned rc=$?
+	sed 's/^/IKT kexec_msg=/; s/ /_/g' /tmp/kexec.out | head -n 5
+	ikt_finish
+}
+
+ikt_finish() {
+	ikt done=1
+	sync
+	poweroff -f
+	sleep 5
+	echo o >/proc/sysrq-trigger
+}
+
+ikt_main() {
+	stage=$(ikt_arg stage 1)
+	scenario=$(ikt_arg scenario none)
+	ikt stage=$stage scenario=$scenario kernel=$(uname -r) uptime=$(cut -d' ' -f1 /proc/uptime)
+	ikt lsm=$(cat /sys/kernel/security/lsm 2>/dev/null | tr ',' '+') tpm=$([ -e /dev/tpm0 ] && echo yes || echo no) btf=$([ -e /sys/kernel/btf/vmlinux ] && echo yes || echo no) tool=$([ -x $TOOL ] && echo yes || echo no)
+	if [ "$stage" = 1 ]; then
+		ikt_policy
+	fi
+	ikt count_at_start=$(ikt_count)
+	if [ ! -f /ikt/scenarios/$scenario.sh ]; then
+		ikt error=no_such_scenario name=$scenario
+		ikt_finish
+	fi
+	. /ikt/scenarios/$scenario.sh
+	if [ "$stage" = 1 ]; then
+		stage1
+		# a scenario without kexec ends here
+		ikt_dump s1
+		ikt_finish
+	else
+		ikt_dump s2
+		if type stage2 >/dev/null 2>&1; then stage2; fi
+		ikt_finish
+	fi
+}

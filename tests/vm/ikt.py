@@ -1,0 +1,441 @@
+#!/usr/bin/env python3
+"""Host side of the imakexec-trace VM harness.
+
+Reads a guest serial log, keeps only the machine-readable "IKT key=value"
+lines, rebuilds the binary measurement lists dumped by the guest, replays
+them against the TPM's PCR 10 (sha1 and sha256 banks) and judges a scenario.
+
+  ikt.py check --scenario NAME --expect none|snapshot|full|unknown LOG
+      prints "RESULT status=PASS|FAIL|SKIP ..." plus "FACT key=value" lines;
+      exit 0 pass, 1 fail, 3 skip, 2 log unusable.
+  ikt.py gap LOG [--junit FILE] [--name NAME]
+      the verdict of scripts/gapcheck; exit 0 no loss, 1 loss, 2 could not run.
+
+Expectation modes: none = nothing crosses kexec (no CONFIG_IMA_KEXEC, or
+legacy kexec_load); snapshot = the list as of the last kexec_file_load
+crosses (< 6.16 with CONFIG_IMA_KEXEC); full = the list as of kexec -e
+crosses (>= 6.16 or the patched kernel); unknown = report, only check that
+the harness' own accounting holds.
+"""
+import argparse
+import base64
+import hashlib
+import json
+import struct
+import sys
+import xml.sax.saxutils as sx
+
+BANKS = ("sha1", "sha256")
+IMA_PCR = 10
+
+
+class LogError(Exception):
+    pass
+
+
+def parse_kv(rest):
+    out = {}
+    for tok in rest.split():
+        if "=" in tok:
+            k, v = tok.split("=", 1)
+            out[k] = v
+    return out
+
+
+def parse_log(path):
+    with open(path, "rb") as f:
+        raw = f.read().decode("utf-8", "replace")
+    lines = []
+    for line in raw.splitlines():
+        line = line.strip("\r")
+        i = line.find("IKT ")
+        # only lines that start with the marker (after a possible CR/escape)
+        if i < 0 or line[:i].strip("\x1b[?0-9;cJlh ") != "":
+            continue
+        lines.append(parse_kv(line[i + 4:]))
+    log = {"lines": lines, "events": [], "chunks": {}, "dumps": {}, "pcrs": {},
+           "info": {}, "errors": [], "skips": [], "done": 0, "stages": [],
+           "status_json": None, "tool_rc": {}}
+    for kv in lines:
+        if "dump" in kv and "seq" in kv:
+            log["chunks"].setdefault(kv["dump"], {})[int(kv["seq"])] = kv.get("b64", "")
+        elif "dumpend" in kv:
+            label = kv["dumpend"]
+            ch = log["chunks"].get(label, {})
+            b64 = "".join(ch[i] for i in sorted(ch))
+            data = base64.b64decode(b64) if b64 else b""
+            d = {"data": data, "bytes": int(kv.get("bytes", -1)),
+                 "sha256": kv.get("sha256", ""), "count": int(kv.get("count", -1)),
+                 "count_after": int(kv.get("count_after", kv.get("count", -1)))}
+            d["intact"] = (len(data) == d["bytes"] and
+                           hashlib.sha256(data).hexdigest() == d["sha256"])
+            log["dumps"][label] = d
+            log["chunks"][label] = {}
+        elif "pcrs" in kv:
+            vals = kv.get("values", "none")
+            if vals != "none":
+                pcrs = {}
+                for item in vals.split(","):
+                    n, h = item.split(":", 1)
+                    pcrs[int(n)] = h.lower()
+                log["pcrs"].setdefault(kv["pcrs"], {})[kv["bank"]] = pcrs
+        elif "event" in kv:
+            log["events"].append(kv)
+        elif "stage" in kv:
+            log["stages"].append(kv)
+        elif "error" in kv:
+            log["errors"].append(kv)
+        elif "skip" in kv:
+            log["skips"].append(kv)
+        elif "done" in kv:
+            log["done"] += 1
+        elif "status_json" in kv:
+            try:
+                log["status_json"] = json.loads(base64.b64decode(kv["status_json"]))
+            except (ValueError, TypeError):
+                log["status_json"] = "unparsable"
+        if "tool" in kv and "rc" in kv:
+            log["tool_rc"][kv["tool"]] = int(kv["rc"])
+        for k in ("lsm", "tpm", "btf", "policy", "count_at_start"):
+            if k in kv:
+                log["info"].setdefault(k, []).append(kv[k])
+    return log
+
+
+def parse_list(data):
+    """binary_runtime_measurements -> list of dict(pcr, digest, name, tdata)."""
+    out, off = [], 0
+    while off < len(data):
+        if off + 28 > len(data):
+            raise LogError("truncated record header at %d" % off)
+        pcr = struct.unpack_from("<I", data, off)[0]
+        digest = data[off + 4:off + 24]
+        nlen = struct.unpack_from("<I", data, off + 24)[0]
+        off += 28
+        name = data[off:off + nlen].decode("ascii", "replace")
+        off += nlen
+        if name == "ima":
+            tdata = data[off:off + 20 + 256]  # digest + padded name (not emitted)
+            raise LogError("template 'ima' is not supported by this replayer")
+        dlen = struct.unpack_from("<I", data, off)[0]
+        off += 4
+        tdata = data[off:off + dlen]
+        off += dlen
+        fields, p = [], 0
+        while p + 4 <= len(tdata):
+            fl = struct.unpack_from("<I", tdata, p)[0]
+            fields.append(tdata[p + 4:p + 4 + fl])
+            p += 4 + fl
+        fname = fields[1].rstrip(b"\0").decode("utf-8", "replace") if len(fields) > 1 else ""
+        algo = ""
+        if fields and b":\0" in fields[0]:
+            algo = fields[0].split(b":\0", 1)[0].decode()
+        out.append({"pcr": pcr, "digest": digest, "template": name, "tdata": tdata,
+                    "file": fname, "algo": algo})
+    return out
+
+
+def replay(entries, bank):
+    size = hashlib.new(bank).digest_size
+    pcr = {}
+    for e in entries:
+        cur = pcr.get(e["pcr"], b"\0" * size)
+        if e["digest"] == b"\0" * 20:
+            ext = b"\xff" * size  # violation, as the kernel extends it
+        else:
+            ext = hashlib.new(bank, e["tdata"]).digest()
+        pcr[e["pcr"]] = hashlib.new(bank, cur + ext).digest()
+    return {k: v.hex() for k, v in pcr.items()}
+
+
+def digest_ok(entries):
+    bad = [i for i, e in enumerate(entries)
+           if e["digest"] != b"\0" * 20 and hashlib.sha1(e["tdata"]).digest() != e["digest"]]
+    return bad
+
+
+def key(e):
+    return (e["pcr"], e["digest"], e["template"], e["tdata"])
+
+
+def common_prefix(a, b):
+    n = 0
+    while n < len(a) and n < len(b) and key(a[n]) == key(b[n]):
+        n += 1
+    return n
+
+
+def expected_snapshot(events):
+    """From the stage-1 events: (kind, count) of what should cross kexec.
+    kind: 'file' (snapshot count of the last kexec_file_load), 'legacy',
+    or None (nothing loaded)."""
+    state = (None, 0)
+    for ev in events:
+        if ev.get("event") == "load" and ev.get("rc") == "0":
+            if ev.get("mode") == "file":
+                state = ("file", int(ev["count"]))
+            elif ev.get("mode") == "legacy":
+                state = ("legacy", 0)
+        elif ev.get("event") == "unload" and ev.get("rc") == "0":
+            state = (None, 0)
+    return state
+
+
+class Facts:
+    def __init__(self):
+        self.items = []
+
+    def add(self, k, v):
+        self.items.append((k, v))
+
+    def get(self, k, default=None):
+        for kk, v in self.items:
+            if kk == k:
+                return v
+        return default
+
+    def text(self):
+        return " ".join("%s=%s" % (k, v) for k, v in self.items)
+
+
+def analyse(log, facts):
+    """Common analysis of a two-stage (or one-stage) run. Returns dict."""
+    r = {}
+    s1d = log["dumps"].get("s1")
+    if s1d is None:
+        raise LogError("no stage-1 list dump in the log (guest crashed or timed out?)")
+    for label, d in log["dumps"].items():
+        if not d["intact"]:
+            raise LogError("dump %s damaged on the serial line (bytes/sha256 mismatch)" % label)
+    s1 = parse_list(s1d["data"])
+    r["s1"] = s1
+    facts.add("s1_entries", len(s1))
+    if digest_ok(s1):
+        raise LogError("stage-1 template digests do not match their data: replayer bug")
+    for bank in BANKS:
+        tpm = log["pcrs"].get("s1", {}).get(bank, {}).get(IMA_PCR)
+        rep = replay(s1, bank).get(IMA_PCR, "0" * (2 * hashlib.new(bank).digest_size))
+        facts.add("s1_replay_%s" % bank, "na" if tpm is None else ("match" if tpm == rep else "mismatch"))
+        r["s1_replay_%s" % bank] = None if tpm is None else tpm == rep
+    s2d = log["dumps"].get("s2")
+    r["s2"] = None
+    if s2d is None:
+        return r
+    s2 = parse_list(s2d["data"])
+    r["s2"] = s2
+    facts.add("s2_entries", len(s2))
+    prefix = common_prefix(s1, s2)
+    carried = prefix
+    # The second kernel measures its own boot_aggregate; with an unchanged
+    # PCR 0-7 it is identical to stage 1's first entry, so the common prefix
+    # can overstate what crossed kexec. The TPM decides: take the largest
+    # prefix c with PCR 10 == replay(s1 + s2[c:]) in every bank we have.
+    def union_ok(c):
+        ok = None
+        for bank in BANKS:
+            tpm = log["pcrs"].get("s2", {}).get(bank, {}).get(IMA_PCR)
+            if tpm is None:
+                continue
+            zero = "0" * (2 * hashlib.new(bank).digest_size)
+            ok = (ok is not False) and tpm == replay(s1 + s2[c:], bank).get(IMA_PCR, zero)
+        return ok
+    for c in range(prefix, -1, -1):
+        if union_ok(c):
+            carried = c
+            break
+    facts.add("common_prefix", prefix)
+    lost = [e for e in s1[carried:]]
+    r["carried"] = carried
+    r["lost"] = lost
+    facts.add("carried", carried)
+    facts.add("lost", len(lost))
+    for bank in BANKS:
+        tpm = log["pcrs"].get("s2", {}).get(bank, {}).get(IMA_PCR)
+        zero = "0" * (2 * hashlib.new(bank).digest_size)
+        rep = replay(s2, bank).get(IMA_PCR, zero)
+        union = replay(s1 + s2[carried:], bank).get(IMA_PCR, zero)
+        facts.add("s2_replay_%s" % bank, "na" if tpm is None else ("match" if tpm == rep else "mismatch"))
+        facts.add("tpm_equals_s1_plus_new_%s" % bank, "na" if tpm is None else ("yes" if tpm == union else "no"))
+        r["s2_replay_%s" % bank] = None if tpm is None else tpm == rep
+        r["union_%s" % bank] = None if tpm is None else tpm == union
+    kind, snap = expected_snapshot(log["events"])
+    r["kind"], r["snap"] = kind, snap
+    facts.add("load_kind", kind or "none")
+    if kind == "file":
+        facts.add("snapshot_count", snap)
+        facts.add("made_after_load", len(s1) - snap)
+    r["lost_files"] = [e["file"] for e in lost]
+    return r
+
+
+def expected_carried(expect, r):
+    kind, snap, n1 = r["kind"], r["snap"], len(r["s1"])
+    if kind != "file":
+        return 0
+    return {"none": 0, "snapshot": snap, "full": n1}.get(expect)
+
+
+def check(args):
+    facts = Facts()
+    try:
+        log = parse_log(args.log)
+    except OSError as e:
+        print("RESULT status=FAIL reason=no_log:%s" % e)
+        return 2
+    problems = []
+    if log["skips"]:
+        why = log["skips"][0].get("skip", "skipped")
+        print("RESULT status=SKIP reason=%s" % why)
+        return 3
+    if not log["stages"]:
+        print("RESULT status=FAIL reason=guest_printed_nothing(kernel_did_not_boot_or_timeout)")
+        return 2
+    for err in log["errors"]:
+        problems.append("guest_error:" + err.get("error", "?"))
+    if "failed" in log["info"].get("policy", []):
+        problems.append("policy_write_failed")
+    try:
+        r = analyse(log, facts)
+    except (LogError, struct.error, IndexError) as e:
+        print("RESULT status=FAIL reason=%s" % str(e).replace(" ", "_"))
+        return 1
+    for bank in BANKS:
+        if r.get("s1_replay_%s" % bank) is False:
+            problems.append("s1_replay_%s_mismatch" % bank)
+        if r.get("s1_replay_%s" % bank) is None:
+            problems.append("no_tpm_pcr_%s" % bank)
+    sc = args.scenario
+    two_stage = sc != "noexec"
+    if two_stage:
+        if r["s2"] is None:
+            problems.append("no_stage2_dump(kexec_failed_or_guest_hung)")
+        else:
+            for bank in BANKS:
+                if r.get("union_%s" % bank) is False:
+                    problems.append("tpm_pcr10_%s_not_s1_plus_new(harness_accounting_wrong)" % bank)
+            exp = expected_carried(args.expect, r)
+            if exp is not None:
+                facts.add("expected_carried", exp)
+                if r["carried"] != exp:
+                    problems.append("carried_%d_expected_%d" % (r["carried"], exp))
+            # the stage-2 replay matches the TPM exactly when nothing was lost
+            for bank in BANKS:
+                m = r.get("s2_replay_%s" % bank)
+                if m is not None and m != (len(r["lost"]) == 0):
+                    problems.append("s2_replay_%s_%s_with_%d_lost" % (
+                        bank, "match" if m else "mismatch", len(r["lost"])))
+    ev = log["events"]
+    loads = [e for e in ev if e.get("event") == "load"]
+    if sc == "window":
+        m = [e for e in ev if e.get("event") == "measure"]
+        n = int(m[0]["n"]) if m else 0
+        if not m or int(m[0]["count"]) - int(m[0]["before"]) < n:
+            problems.append("measure_step_added_fewer_than_%d_entries" % n)
+        if r.get("kind") == "file":
+            facts.add("window", len(r["s1"]) - r["snap"])
+    if sc == "crash":
+        crash = [e for e in loads if e.get("mode") == "crash"]
+        if not crash or crash[0].get("rc") != "0":
+            print("RESULT status=SKIP reason=crash_load_failed(no_crashkernel_reservation?) %s" % facts.text())
+            return 3
+    if sc == "legacy" and not any(e.get("mode") == "legacy" and e.get("rc") == "0" for e in loads):
+        problems.append("legacy_load_failed")
+    if sc == "attach":
+        if log["tool_rc"].get("attach") not in (0, None) and log["tool_rc"].get("attach") != 0:
+            problems.append("attach_rc_%s" % log["tool_rc"].get("attach"))
+        st = log["status_json"]
+        if not isinstance(st, dict):
+            problems.append("status_json_missing_or_unparsable")
+        else:
+            gap = st.get("gap")
+            facts.add("tool_gap", "null" if gap is None else gap)
+            facts.add("tool_ima_count", st.get("ima_count"))
+            if r.get("s2") is not None:
+                if gap is None or gap != len(r["lost"]):
+                    problems.append("tool_gap_%s_observed_lost_%d" % (gap, len(r["lost"])))
+    if r.get("lost"):
+        shown = ",".join(f.replace(" ", "_") or "?" for f in r["lost_files"][:12])
+        facts.add("lost_files", shown + (",..." if len(r["lost_files"]) > 12 else ""))
+    if problems:
+        print("RESULT status=FAIL reason=%s %s" % (";".join(problems), facts.text()))
+        return 1
+    print("RESULT status=PASS %s" % facts.text())
+    return 0
+
+
+def gap(args):
+    facts = Facts()
+    name = args.name or "gapcheck"
+
+    def junit(status, msg, text):
+        if not args.junit:
+            return
+        body = ""
+        if status == "failure":
+            body = '<failure message=%s>%s</failure>' % (sx.quoteattr(msg), sx.escape(text))
+        elif status == "error":
+            body = '<error message=%s>%s</error>' % (sx.quoteattr(msg), sx.escape(text))
+        with open(args.junit, "w") as f:
+            f.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+            f.write('<testsuite name="imakexec-gapcheck" tests="1" failures="%d" errors="%d">\n'
+                    % (status == "failure", status == "error"))
+            f.write('  <testcase classname="gapcheck" name=%s>%s<system-out>%s</system-out></testcase>\n'
+                    % (sx.quoteattr(name), body, sx.escape(text)))
+            f.write("</testsuite>\n")
+
+    try:
+        log = parse_log(args.log)
+        if not log["stages"]:
+            raise LogError("the guest printed nothing (kernel did not boot, or timeout)")
+        if any(e.get("event") == "load" and e.get("rc") != "0" for e in log["events"]):
+            raise LogError("kexec -s -l failed in the guest (kernel without KEXEC_FILE?)")
+        r = analyse(log, facts)
+        if r["s2"] is None:
+            raise LogError("no stage-2 list: kexec -e did not reach the second kernel")
+    except (LogError, OSError, struct.error, IndexError) as e:
+        text = "gapcheck: could not run: %s" % e
+        print(text)
+        junit("error", str(e), text)
+        return 2
+    s1, s2, lost = r["s1"], r["s2"], r["lost"]
+    window = len(s1) - r["snap"] if r["kind"] == "file" else None
+    lines = [
+        "gapcheck: kernel %s" % (log["stages"][0].get("kernel", "?")),
+        "  measurements made after kexec load (window): %s" % (window if window is not None else "?"),
+        "  entries before kexec -e:                     %d" % len(s1),
+        "  entries after kexec (second kernel):         %d (carried over: %d)" % (len(s2), r["carried"]),
+        "  entries lost:                                %d" % len(lost),
+    ]
+    for bank in BANKS:
+        m = r.get("s2_replay_%s" % bank)
+        lines.append("  PCR 10 %-6s replay of the new list:       %s" % (
+            bank, "n/a" if m is None else ("matches TPM" if m else "DOES NOT match TPM")))
+    if lost:
+        lines.append("verdict: LOSS - %d measurement(s) extended into PCR 10 are missing from the list" % len(lost))
+        for f in r["lost_files"][:20]:
+            lines.append("    lost: %s" % f)
+    else:
+        lines.append("verdict: OK - no measurement lost across kexec")
+    text = "\n".join(lines)
+    print(text)
+    junit("failure" if lost else "ok", "%d measurement(s) lost across kexec" % len(lost), text)
+    return 1 if lost else 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("check")
+    c.add_argument("--scenario", required=True)
+    c.add_argument("--expect", default="unknown", choices=["none", "snapshot", "full", "unknown"])
+    c.add_argument("log")
+    g = sub.add_parser("gap")
+    g.add_argument("log")
+    g.add_argument("--junit")
+    g.add_argument("--name")
+    a = ap.parse_args()
+    return check(a) if a.cmd == "check" else gap(a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
