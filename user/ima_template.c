@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Template descriptors and field decoding of IMA measurement records
+ * (ima_template.c / ima_template_lib.c counterparts); see imalog.h. */
+#include <stdio.h>
+#include <string.h>
+#include "imalog.h"
+
+static const struct {
+	const char *name;
+	const char *fmt;
+} builtin_templates[] = {
+	{ "ima", "d|n" },
+	{ "ima-ng", "d-ng|n-ng" },
+	{ "ima-ngv2", "d-ngv2|n-ng" },
+	{ "ima-sig", "d-ng|n-ng|sig" },
+	{ "ima-sigv2", "d-ngv2|n-ng|sig" },
+	{ "ima-buf", "d-ng|n-ng|buf" },
+	{ "ima-modsig", "d-ng|n-ng|sig|d-modsig|modsig" },
+	{ "evm-sig", "d-ng|n-ng|evmsig|xattrnames|xattrlengths|xattrvalues|iuid|igid|imode" },
+};
+
+/* template fields of ima_template.c supported_fields[] */
+static const char *const known_fields[] = {
+	"d", "n", "d-ng", "d-ngv2", "n-ng", "sig", "buf", "d-modsig", "modsig",
+	"evmsig", "iuid", "igid", "imode", "xattrnames", "xattrlengths",
+	"xattrvalues",
+};
+
+/* kernel hash_algo_name[] and hash_digest_size[] */
+static const struct {
+	const char *name;
+	unsigned int size;
+} algos[] = {
+	{ "md4", 16 }, { "md5", 16 }, { "sha1", 20 }, { "rmd160", 20 },
+	{ "rmd256", 32 }, { "rmd320", 40 }, { "sha224", 28 }, { "sha256", 32 },
+	{ "sha384", 48 }, { "sha512", 64 }, { "wp256", 32 }, { "wp384", 48 },
+	{ "wp512", 64 }, { "tgr128", 16 }, { "tgr160", 20 }, { "tgr192", 24 },
+	{ "sm3", 32 }, { "streebog256", 32 }, { "streebog512", 64 },
+	{ "sha3-256", 32 }, { "sha3-384", 48 }, { "sha3-512", 64 },
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+unsigned int ima_algo_digest_size(const char *algo)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(algos); i++)
+		if (!strcmp(algos[i].name, algo))
+			return algos[i].size;
+	return 0;
+}
+
+static const char *field_lookup(const char *id, size_t len)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(known_fields); i++)
+		if (strlen(known_fields[i]) == len && !memcmp(known_fields[i], id, len))
+			return known_fields[i];
+	return NULL;
+}
+
+/* fills ids[] from a builtin name or a "|"-separated format; -1 if unknown */
+static int template_fields(const char *name, const char **ids, unsigned int *n)
+{
+	const char *fmt = name, *p;
+
+	for (size_t i = 0; i < ARRAY_SIZE(builtin_templates); i++)
+		if (!strcmp(builtin_templates[i].name, name))
+			fmt = builtin_templates[i].fmt;
+	*n = 0;
+	for (p = fmt;; p++) {
+		const char *end = strchr(p, '|');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (*n >= IMALOG_MAX_FIELDS || !(ids[*n] = field_lookup(p, len)))
+			return -1;
+		(*n)++;
+		if (!end)
+			return 0;
+		p = end;
+	}
+}
+
+bool ima_template_known(const char *name)
+{
+	const char *ids[IMALOG_MAX_FIELDS];
+	unsigned int n;
+
+	return template_fields(name, ids, &n) == 0;
+}
+
+static uint32_t get_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+/* d-ng, d-ngv2, d-modsig: "[type:]algo:\0" + digest */
+static int parse_digest_ng(struct ima_record *r, const struct ima_field *fl,
+			   char *err, size_t errlen)
+{
+	const uint8_t *nul = memchr(fl->data, '\0', fl->len);
+	const char *algo, *colon;
+	size_t hdr, alen;
+	unsigned int size;
+
+	if (!nul) {
+		snprintf(err, errlen, "field %s: no \"<algo>:\" prefix", fl->id);
+		return -1;
+	}
+	hdr = (size_t)(nul - fl->data);
+	if (hdr < 2 || fl->data[hdr - 1] != ':') {
+		snprintf(err, errlen, "field %s: malformed \"<algo>:\" prefix", fl->id);
+		return -1;
+	}
+	algo = (const char *)fl->data;
+	alen = hdr - 1;
+	if (!strcmp(fl->id, "d-ngv2")) {	/* "ima:" or "verity:" first */
+		colon = memchr(algo, ':', alen);
+		if (!colon || colon == algo) {
+			snprintf(err, errlen, "field d-ngv2: no digest type");
+			return -1;
+		}
+		alen -= (size_t)(colon + 1 - algo);
+		algo = colon + 1;
+	}
+	if (alen >= IMALOG_ALGO_MAX) {
+		snprintf(err, errlen, "field %s: algorithm name too long", fl->id);
+		return -1;
+	}
+	char name[IMALOG_ALGO_MAX];
+
+	memcpy(name, algo, alen);
+	name[alen] = '\0';
+	size = ima_algo_digest_size(name);
+	if (!size) {
+		snprintf(err, errlen, "field %s: unknown algorithm '%s'", fl->id, name);
+		return -1;
+	}
+	if (fl->len - hdr - 1 != size) {
+		snprintf(err, errlen, "field %s: %s digest of %zu bytes, expected %u",
+			 fl->id, name, (size_t)(fl->len - hdr - 1), size);
+		return -1;
+	}
+	if (!strcmp(fl->id, "d-modsig"))
+		return 0;
+	memcpy(r->file_algo, name, alen + 1);
+	r->file_digest = nul + 1;
+	r->file_digest_len = size;
+	return 0;
+}
+
+static int decode_field(struct ima_record *r, const struct ima_field *fl,
+			char *err, size_t errlen)
+{
+	const char *id = fl->id;
+
+	if (!strcmp(id, "d")) {
+		if (fl->len != IMALOG_DIGEST_SIZE && fl->len != 16) {
+			snprintf(err, errlen, "field d: digest of %u bytes, expected 20",
+				 fl->len);
+			return -1;
+		}
+		strcpy(r->file_algo, fl->len == 16 ? "md5" : "sha1");
+		r->file_digest = fl->data;
+		r->file_digest_len = fl->len;
+	} else if (!strcmp(id, "d-ng") || !strcmp(id, "d-ngv2") ||
+		   (!strcmp(id, "d-modsig") && fl->len)) {
+		return parse_digest_ng(r, fl, err, errlen);
+	} else if (!strcmp(id, "n") || !strcmp(id, "n-ng")) {
+		if (fl->len == 0 || fl->data[fl->len - 1] != '\0') {
+			snprintf(err, errlen, "field %s: event name not NUL-terminated", id);
+			return -1;
+		}
+		if (!strcmp(id, "n") && fl->len > IMALOG_EVENT_NAME_MAX + 1) {
+			snprintf(err, errlen, "field n: length %u exceeds %u", fl->len,
+				 IMALOG_EVENT_NAME_MAX + 1);
+			return -1;
+		}
+		r->event_name = (const char *)fl->data;
+		r->event_name_len = fl->len - 1;
+	} else if (!strcmp(id, "buf")) {
+		r->buf = fl->data;
+		r->buf_len = fl->len;
+	}
+	return 0;
+}
+
+int imalog_parse_template_data(struct ima_record *r, char *err, size_t errlen)
+{
+	const char *ids[IMALOG_MAX_FIELDS];
+	uint32_t pos = 0;
+	unsigned int n, i;
+
+	r->nfields = 0;
+	r->event_name = NULL;
+	r->event_name_len = 0;
+	r->file_algo[0] = '\0';
+	r->file_digest = NULL;
+	r->file_digest_len = 0;
+	r->buf = NULL;
+	r->buf_len = 0;
+	if (template_fields(r->template_name, ids, &n)) {
+		snprintf(err, errlen, "unknown template '%s'", r->template_name);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		struct ima_field *fl = &r->fields[i];
+		uint32_t len;
+
+		if (r->data_len - pos < 4) {
+			snprintf(err, errlen, "field %u (%s) at data offset %u: truncated length",
+				 i, ids[i], pos);
+			return -1;
+		}
+		len = get_le32(r->data + pos);
+		pos += 4;
+		if (len > r->data_len - pos) {
+			snprintf(err, errlen, "field %u (%s) at data offset %u: length %u exceeds remaining %u bytes",
+				 i, ids[i], pos - 4, len, r->data_len - pos);
+			return -1;
+		}
+		fl->id = ids[i];
+		fl->data = r->data + pos;
+		fl->len = len;
+		pos += len;
+		r->nfields = i + 1;
+		if (decode_field(r, fl, err, errlen))
+			return -1;
+	}
+	if (pos != r->data_len) {
+		snprintf(err, errlen, "%u bytes after the last field (%s)",
+			 r->data_len - pos, ids[n - 1]);
+		return -1;
+	}
+	return 0;
+}
+

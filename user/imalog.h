@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Streaming parser of the IMA binary_runtime_measurements list.
+ *
+ * Record layout (ima_measurements_show(), little-endian as on x86 or with
+ * ima_canonical_fmt):
+ *   u32 pcr; u8 template_digest[20] (SHA-1, all zero for a violation);
+ *   u32 name_len; char name[name_len];
+ *   template "ima":   u8 digest[20]; u32 len; char filename[len]
+ *                     (no data_len; hashed as digest || filename padded
+ *                     with NULs to 256 bytes)
+ *   other templates:  u32 data_len; data[data_len] = for each field
+ *                     u32 len + bytes (hashed exactly as stored)
+ * A template whose descriptor has no name is shown by its format string
+ * ("d-ng|n-ng|..."); such names are accepted when every field is known.
+ *
+ * Memory use is bounded by one record (template data at most
+ * IMALOG_DATA_MAX), whatever the size of the list. */
+#ifndef IKT_IMALOG_H
+#define IKT_IMALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define IMALOG_DIGEST_SIZE 20
+#define IMALOG_NAME_MAX 255		/* template name length */
+#define IMALOG_EVENT_NAME_MAX 255	/* IMA_EVENT_NAME_LEN_MAX, "ima" template */
+#define IMALOG_DATA_MAX (1u << 20)	/* template data length */
+#define IMALOG_PCR_MAX 23
+#define IMALOG_MAX_FIELDS 16
+#define IMALOG_ALGO_MAX 16
+#define IMALOG_ERR_LEN 384
+
+#define IMA_DEFAULT_LOG "/sys/kernel/security/ima/binary_runtime_measurements"
+#define IMA_DEFAULT_LOG_ALT \
+	"/sys/kernel/security/integrity/ima/binary_runtime_measurements"
+
+struct ima_field {
+	const char *id;		/* "d-ng", "n-ng", "sig", ... */
+	const uint8_t *data;	/* points into the reader's buffer */
+	uint32_t len;
+};
+
+struct ima_record {
+	uint64_t index;		/* 0-based position in the list */
+	uint64_t offset;	/* byte offset of the record */
+	uint32_t pcr;
+	uint8_t digest[IMALOG_DIGEST_SIZE];
+	bool violation;		/* template digest all zero */
+	char template_name[IMALOG_NAME_MAX + 1];
+	bool is_ima;		/* legacy "ima" template */
+	/* template data as stored; for "ima": digest[20] + u32 len + name */
+	const uint8_t *data;
+	uint32_t data_len;
+	unsigned int nfields;
+	struct ima_field fields[IMALOG_MAX_FIELDS];
+	/* decoded from the fields (pointers into the reader's buffer) */
+	const char *event_name;	/* not NUL-terminated; may contain anything */
+	uint32_t event_name_len;
+	char file_algo[IMALOG_ALGO_MAX];	/* "" when unknown ("ima": sha1) */
+	const uint8_t *file_digest;
+	uint32_t file_digest_len;
+	const uint8_t *buf;	/* ima-buf "buf" field, NULL if none */
+	uint32_t buf_len;
+};
+
+struct imalog {
+	FILE *f;
+	bool own;		/* close f on imalog_close */
+	char path[4096];	/* as opened */
+	char label[64];		/* file name used in messages */
+	uint64_t offset;	/* bytes consumed */
+	uint64_t count;		/* records returned */
+	uint8_t *buf;
+	size_t cap;
+	char err[IMALOG_ERR_LEN];
+};
+
+/* path NULL: the default path, then the integrity/ima one. 0 or -errno. */
+int imalog_open(struct imalog *l, const char *path);
+/* read from f (not closed by imalog_close); label names it in messages */
+void imalog_init_fp(struct imalog *l, FILE *f, const char *label);
+/* 1: record in *r (valid until the next call); 0: clean end of list;
+ * -1: malformed or truncated input or I/O error, message in l->err */
+int imalog_next(struct imalog *l, struct ima_record *r);
+void imalog_close(struct imalog *l);
+
+/* Split non-"ima" template data into fields per the template, fill the
+ * decoded members of r; 0 or -1 with a message (without record prefix)
+ * in err. r->template_name, r->data and r->data_len must be set. */
+int imalog_parse_template_data(struct ima_record *r, char *err, size_t errlen);
+/* digest size of a kernel hash_algo_name[] name, 0 if unknown */
+unsigned int ima_algo_digest_size(const char *algo);
+/* known template name or "|"-separated list of known field ids */
+bool ima_template_known(const char *name);
+
+#endif
