@@ -19,6 +19,7 @@ static const struct {
 	{ "detach", cmd_detach, "remove the pinned tracker" },
 	{ "status", cmd_status, "what is traced, counts, kexec state and gap" },
 	{ "monitor", cmd_monitor, "stream IMA appends and kexec events live" },
+	{ "verify", cmd_verify, "replay the IMA list against the TPM PCRs; kexec boundaries" },
 };
 
 static void usage(FILE *f)

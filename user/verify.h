@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Core of "verify": stream the measurement list once, replay every bank
+ * with an expected value, note kexec boundaries and match a pre-reboot
+ * record. Output is in verify_report.c, the command line in cmd_verify.c. */
+#ifndef IKT_VERIFY_H
+#define IKT_VERIFY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "imalog.h"
+#include "kexec_event.h"
+#include "pcrs.h"
+#include "record.h"
+#include "replay.h"
+
+#define VERIFY_MAX_BOUNDARIES 1024
+#define VERIFY_MAX_DIGEST_ERRORS 16
+
+enum boundary_kind { BOUNDARY_BOOT_AGGREGATE, BOUNDARY_KEXEC_LOAD, BOUNDARY_KEXEC_EXECUTE };
+
+struct verify_boundary {
+	uint64_t index;
+	uint64_t offset;
+	uint32_t pcr;
+	enum boundary_kind kind;
+	char template_name[IMALOG_NAME_MAX + 1];
+	bool kexec_valid;		/* payload parsed (kexec kinds) */
+	struct kexec_event kexec;
+};
+
+struct verify_result {
+	char log_path[4096];
+	uint64_t bytes;
+	struct replay rp;		/* banks, running PCRs, counts */
+	enum pcr_source src[REPLAY_MAX_BANKS][REPLAY_NPCR];
+	struct verify_boundary *bnd;
+	size_t nbnd;
+	uint64_t bnd_dropped;		/* beyond VERIFY_MAX_BOUNDARIES */
+	uint64_t digest_error_index[VERIFY_MAX_DIGEST_ERRORS];
+	struct record *rec;		/* NULL without --record */
+	char boot_id[RECORD_BOOT_ID_MAX];	/* "" if unreadable */
+	unsigned int checked;		/* bank/PCR pairs compared */
+	unsigned int mismatched;
+	bool match;			/* verdict */
+};
+
+const char *boundary_kind_name(enum boundary_kind k);
+/* true if the bank/PCR pair is compared: an expected value exists and
+ * the list extends that PCR, or the value was given with --pcr */
+bool verify_checked(const struct verify_result *res, unsigned int bank, unsigned int pcr);
+/* log NULL: default path. rec may be NULL. 0: verdict in res->match;
+ * -1: error (message in err), no verdict. Free with verify_free in both
+ * cases. */
+int verify_run(const char *log, const struct pcr_values *pv, struct record *rec,
+	       struct verify_result *res, char *err, size_t errlen);
+void verify_free(struct verify_result *res);
+
+#endif
