@@ -19,6 +19,7 @@ static const struct {
 	{ "detach", cmd_detach, "remove the pinned tracker" },
 	{ "status", cmd_status, "what is traced, counts, kexec state and gap" },
 	{ "monitor", cmd_monitor, "stream IMA appends and kexec events live" },
+	{ "audit", cmd_audit, "go/no-go before kexec: what the next kernel's log will miss" },
 	{ "verify", cmd_verify, "replay the IMA list against the TPM PCRs; kexec boundaries" },
 };
 

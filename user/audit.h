@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* The pre-kexec verdict: what the next kernel's log will miss if kexec
+ * executes now. Planned from the tracker's view, then refined while the
+ * measurement list is streamed (which entries are at risk, and whether the
+ * list still fits the segment reserved for an execute-time copy). */
+#ifndef IKT_AUDIT_H
+#define IKT_AUDIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "imakexec.h"
+#include "view.h"
+
+/* sizeof(struct ima_kexec_hdr) at the start of the kexec buffer */
+#define IKT_KEXEC_HDR_BYTES 24
+
+enum ikt_audit_verdict {
+	IKT_A_SAFE,
+	IKT_A_NOT_LOADED,
+	IKT_A_GAP,
+	IKT_A_LOSS_ALL,
+	IKT_A_OVERFLOW,
+	IKT_A_UNKNOWN,
+};
+
+struct ikt_audit {
+	enum ikt_audit_verdict verdict;
+	const char *why;
+	uint64_t count;		/* entries per the tracker */
+	uint64_t log_count;	/* entries read from the list */
+	uint64_t lost_from;	/* first seq at risk; UINT64_MAX: none */
+	uint64_t at_risk;	/* entries that will be missing */
+	bool check_fit;		/* execute-copy: does the list fit the segment */
+	uint64_t segment_size;
+	uint64_t list_bytes;	/* bytes the copy needs, header included */
+};
+
+/* kexec_loaded: /sys/kernel/kexec_loaded (0/1), or -1 if unreadable */
+void ikt_audit_plan(struct ikt_audit *a, const struct ikt_view *v,
+		    const struct ikt_state *s, int kexec_loaded);
+/* Feed each list entry in order; record_bytes is what the kernel counts for
+ * it (pcr, digest, name length, name, data length, data). Returns true if
+ * the entry will be missing from the next kernel's log. */
+bool ikt_audit_entry(struct ikt_audit *a, uint64_t seq, uint64_t record_bytes);
+/* After the last entry: settle the verdict (SAFE or OVERFLOW for
+ * execute-copy kernels; count mismatches noted in why). */
+void ikt_audit_finish(struct ikt_audit *a);
+const char *ikt_audit_verdict_str(enum ikt_audit_verdict v);
+/* 0 SAFE/NOT-LOADED, 1 GAP/LOSS-ALL/OVERFLOW, 2 UNKNOWN */
+int ikt_audit_exit_code(enum ikt_audit_verdict v);
+
+#endif

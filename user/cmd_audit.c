@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* audit: go/no-go right before kexec -e / systemctl kexec. */
+#include <argp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "audit.h"
+#include "commands.h"
+#include "env.h"
+#include "escape.h"
+#include "exitcodes.h"
+#include "imalog.h"
+#include "json_writer.h"
+#include "metrics.h"
+#include "record.h"
+#include "sysfs.h"
+#include "tracker.h"
+
+#define HUMAN_LIST_MAX 50
+
+struct audit_args {
+	bool json;
+	bool all;		/* list every at-risk entry in human output */
+	const char *save;	/* --save FILE */
+	const char *prom;	/* --prometheus FILE */
+	const char *log;	/* --log FILE (tests) */
+};
+
+struct risk_entry {
+	uint64_t seq;
+	uint32_t pcr;
+	bool violation;
+	uint8_t digest[IMALOG_DIGEST_SIZE];
+	char tmpl[IMALOG_NAME_MAX + 1];
+	char *name;
+	size_t name_len;
+};
+
+struct risk_list {
+	struct risk_entry *e;
+	size_t n, cap;
+};
+
+static const struct argp_option audit_opts[] = {
+	{ "json", 'j', NULL, 0, "one JSON object (schema in README)", 0 },
+	{ "all", 'a', NULL, 0, "list every at-risk entry (human output lists 50)", 0 },
+	{ "save", 's', "FILE", 0, "write the pre-reboot record for 'verify --record'", 0 },
+	{ "prometheus", 'p', "FILE", 0, "write node_exporter textfile metrics to FILE", 0 },
+	{ "log", 'l', "FILE", 0, "read the binary list from FILE instead of securityfs", 0 },
+	{},
+};
+
+static error_t audit_parse(int key, char *arg, struct argp_state *state)
+{
+	struct audit_args *a = state->input;
+
+	switch (key) {
+	case 'j': a->json = true; break;
+	case 'a': a->all = true; break;
+	case 's': a->save = arg; break;
+	case 'p': a->prom = arg; break;
+	case 'l': a->log = arg; break;
+	case ARGP_KEY_ARG: argp_error(state, "unexpected argument '%s'", arg); break;
+	default: return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static int risk_add(struct risk_list *l, const struct ima_record *r)
+{
+	struct risk_entry *e;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		void *p = realloc(l->e, cap * sizeof(*l->e));
+
+		if (!p)
+			return -ENOMEM;
+		l->e = p;
+		l->cap = cap;
+	}
+	e = &l->e[l->n];
+	memset(e, 0, sizeof(*e));
+	e->seq = r->index;
+	e->pcr = r->pcr;
+	e->violation = r->violation;
+	memcpy(e->digest, r->digest, sizeof(e->digest));
+	snprintf(e->tmpl, sizeof(e->tmpl), "%s", r->template_name);
+	e->name = malloc(r->event_name_len + 1);
+	if (!e->name)
+		return -ENOMEM;
+	memcpy(e->name, r->event_name ? r->event_name : "", r->event_name_len);
+	e->name[r->event_name_len] = '\0';
+	e->name_len = r->event_name_len;
+	l->n++;
+	return 0;
+}
+
+static void risk_free(struct risk_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->e[i].name);
+	free(l->e);
+}
+
+/* bytes the kernel counts for this entry when sizing the kexec buffer */
+static uint64_t kernel_record_bytes(const struct ima_record *r)
+{
+	return 4 + IMALOG_DIGEST_SIZE + 4 + strlen(r->template_name) + 4 + r->data_len;
+}
+
+static int scan_log(struct ikt_audit *au, const char *path, struct risk_list *rl)
+{
+	struct ima_record r;
+	struct imalog l;
+	char err[IMALOG_ERR_LEN];
+	int ret;
+
+	ret = imalog_open(&l, path);
+	if (ret) {
+		fprintf(stderr, "imakexec-trace audit: cannot open %s: %s\n",
+			path ? path : IMA_DEFAULT_LOG, strerror(-ret));
+		return IKT_EXIT_ERROR;
+	}
+	while ((ret = imalog_next(&l, &r)) == 1) {
+		if (!ikt_audit_entry(au, r.index, kernel_record_bytes(&r)))
+			continue;
+		if (!r.is_ima && imalog_parse_template_data(&r, err, sizeof(err))) {
+			fprintf(stderr, "imakexec-trace audit: %s: record %" PRIu64
+				" at offset %" PRIu64 ": %s\n", l.label, r.index, r.offset, err);
+			ret = -1;
+			break;
+		}
+		if (risk_add(rl, &r)) {
+			fprintf(stderr, "imakexec-trace audit: out of memory listing entries\n");
+			ret = -1;
+			break;
+		}
+	}
+	if (ret < 0 && l.err[0])
+		fprintf(stderr, "imakexec-trace audit: %s\n", l.err);
+	imalog_close(&l);
+	if (ret < 0)
+		return IKT_EXIT_ERROR;
+	ikt_audit_finish(au);
+	return 0;
+}
+
+static int save_record(const char *path, const struct risk_list *rl)
+{
+	char tmp[4096 + 16], boot[RECORD_BOOT_ID_MAX];
+	FILE *f = NULL;
+	int fd, ret;
+
+	if ((ret = record_boot_id(BOOT_ID_PATH, boot, sizeof(boot)))) {
+		fprintf(stderr, "imakexec-trace audit: cannot read %s: %s\n",
+			BOOT_ID_PATH, strerror(-ret));
+		return IKT_EXIT_ERROR;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		fprintf(stderr, "imakexec-trace audit: cannot create %s: %s\n", tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return IKT_EXIT_ERROR;
+	}
+	ret = record_write_header(f, boot, (uint64_t)time(NULL));
+	for (size_t i = 0; !ret && i < rl->n; i++) {
+		const struct risk_entry *e = &rl->e[i];
+
+		ret = record_write_entry(f, e->seq, e->pcr, e->digest, e->tmpl,
+					 e->name, e->name_len);
+	}
+	if (!ret)
+		ret = record_write_end(f, rl->n);
+	if (!ret && fsync(fileno(f)))
+		ret = -1;
+	if (fclose(f) && !ret)
+		ret = -1;
+	if (ret || rename(tmp, path)) {
+		fprintf(stderr, "imakexec-trace audit: writing %s failed: %s\n", path, strerror(errno));
+		unlink(tmp);
+		return IKT_EXIT_ERROR;
+	}
+	return 0;
+}
+
+static void print_json(const struct ikt_audit *au, const struct ikt_view *v,
+		       const struct risk_list *rl, const char *saved)
+{
+	struct json_writer w;
+
+	jw_init(&w, stdout);
+	jw_object_start(&w);
+	jw_kv_u64(&w, "version", 1);
+	jw_kv_string(&w, "verdict", ikt_audit_verdict_str(au->verdict));
+	jw_kv_string(&w, "reason", au->why);
+	jw_kv_string(&w, "carry_mode", ikt_carry_mode_str(v->mode));
+	jw_kv_string(&w, "kexec_state", ikt_kexec_state_str(v->normal));
+	jw_kv_u64(&w, "ima_count", au->log_count);
+	jw_kv_u64(&w, "at_risk", au->at_risk);
+	jw_key(&w, "first_lost_seq");
+	if (au->at_risk)
+		jw_u64(&w, au->lost_from);
+	else
+		jw_null(&w);
+	jw_key(&w, "segment_size");
+	if (au->check_fit)
+		jw_u64(&w, au->segment_size);
+	else
+		jw_null(&w);
+	jw_key(&w, "list_bytes");
+	if (au->check_fit)
+		jw_u64(&w, au->list_bytes);
+	else
+		jw_null(&w);
+	jw_key(&w, "entries");
+	jw_array_start(&w);
+	for (size_t i = 0; i < rl->n; i++) {
+		const struct risk_entry *e = &rl->e[i];
+
+		jw_object_start(&w);
+		jw_kv_u64(&w, "seq", e->seq);
+		jw_kv_u64(&w, "pcr", e->pcr);
+		jw_key(&w, "digest");
+		jw_hex(&w, e->digest, sizeof(e->digest));
+		jw_kv_string(&w, "template", e->tmpl);
+		jw_key(&w, "name");
+		jw_string_n(&w, e->name, e->name_len);
+		if (!jw_string_is_utf8(e->name, e->name_len)) {
+			jw_key(&w, "name_hex");
+			jw_hex(&w, (const uint8_t *)e->name, e->name_len);
+		}
+		jw_object_end(&w);
+	}
+	jw_array_end(&w);
+	jw_key(&w, "saved");
+	if (saved)
+		jw_string(&w, saved);
+	else
+		jw_null(&w);
+	jw_object_end(&w);
+	jw_finish(&w);
+}
+
+static void print_human(const struct ikt_audit *au, const struct ikt_view *v,
+			const struct risk_list *rl, const char *saved, bool all)
+{
+	size_t shown = all ? rl->n : (rl->n < HUMAN_LIST_MAX ? rl->n : HUMAN_LIST_MAX);
+
+	printf("verdict: %s", ikt_audit_verdict_str(au->verdict));
+	switch (au->verdict) {
+	case IKT_A_GAP:
+		printf(": %" PRIu64 " measurements since the load snapshot will be lost", au->at_risk);
+		break;
+	case IKT_A_LOSS_ALL:
+		printf(": all %" PRIu64 " measurements will be lost", au->at_risk);
+		break;
+	case IKT_A_OVERFLOW:
+		printf(": list (%" PRIu64 " bytes) no longer fits the segment (%" PRIu64
+		       " bytes): %" PRIu64 " entries will be cut",
+		       au->list_bytes, au->segment_size, au->at_risk);
+		break;
+	default:
+		break;
+	}
+	printf("\n  %s\n  carry mode %s, kexec image %s, %" PRIu64 " entries in the list\n",
+	       au->why, ikt_carry_mode_str(v->mode), ikt_kexec_state_str(v->normal),
+	       au->log_count);
+	if (rl->n)
+		printf("  %-7s %-3s %-40s %-8s %s\n", "seq", "pcr", "template digest (sha1)",
+		       "template", "name");
+	for (size_t i = 0; i < shown; i++) {
+		const struct risk_entry *e = &rl->e[i];
+		char name[4 * 256 + 1];
+
+		ikt_escape(e->name, e->name_len, name, sizeof(name));
+		printf("  %-7" PRIu64 " %-3u ", e->seq, e->pcr);
+		for (size_t b = 0; b < sizeof(e->digest); b++)
+			printf("%02x", e->digest[b]);
+		printf(" %-8s %s\n", e->tmpl, name);
+	}
+	if (shown < rl->n)
+		printf("  ... %zu more (--all lists them, --json gives all)\n", rl->n - shown);
+	if (saved)
+		printf("  pre-reboot record saved to %s (use: imakexec-trace verify --record %s)\n",
+		       saved, saved);
+}
+
+static int audit_metrics(const char *path, const struct ikt_state *s,
+			 const struct ikt_view *v, const struct ikt_audit *au)
+{
+	static const enum ikt_audit_verdict all[] = {
+		IKT_A_SAFE, IKT_A_NOT_LOADED, IKT_A_GAP, IKT_A_LOSS_ALL,
+		IKT_A_OVERFLOW, IKT_A_UNKNOWN,
+	};
+	struct prom_writer w;
+	char l[64];
+	int ret = prom_open(&w, path, stderr);
+
+	if (ret)
+		return ret;
+	ikt_metrics_tracker(&w, s, v);
+	for (size_t i = 0; i < sizeof(all) / sizeof(*all); i++) {
+		snprintf(l, sizeof(l), "verdict=\"%s\"", ikt_audit_verdict_str(all[i]));
+		prom_metric(&w, "imakexec_audit_verdict", "gauge",
+			    "Last audit verdict (1 for the current one).", l, au->verdict == all[i]);
+	}
+	prom_metric(&w, "imakexec_audit_at_risk_entries", "gauge",
+		    "Entries the last audit found would be lost.", NULL, (double)au->at_risk);
+	return prom_commit(&w, stderr);
+}
+
+int cmd_audit(int argc, char **argv)
+{
+	static const char doc[] = "Go/no-go before kexec: reads the pinned tracker, "
+		"securityfs, /sys/kernel/kexec_loaded and the kernel's capabilities, "
+		"and says whether the next kernel's IMA log will miss measurements.\n"
+		"Verdicts: SAFE, NOT-LOADED (exit 0); GAP, LOSS-ALL, OVERFLOW (exit 1); "
+		"UNKNOWN or error (exit 2).\v"
+		"Examples:\n"
+		"  imakexec-trace audit && kexec -e\n"
+		"  imakexec-trace audit --save /var/lib/imakexec/pre-kexec.record\n"
+		"  imakexec-trace audit --json | jq .entries\n";
+	struct audit_args a = {};
+	struct argp argp = { audit_opts, audit_parse, NULL, doc, NULL, NULL, NULL };
+	struct risk_list rl = {};
+	struct ikt_tracker t;
+	struct ikt_state s;
+	struct ikt_config c;
+	struct ikt_view v;
+	struct ikt_audit au;
+	struct ikt_env env;
+	char p[PATH_MAX];
+	uint64_t loaded;
+	int ret, kl;
+
+	argp_parse(&argp, argc, argv, 0, NULL, &a);
+	ikt_env_probe(&env, NULL);
+	ret = ikt_env_require(&env, IKT_NEED_PRIV | IKT_NEED_BTF | IKT_NEED_IMA |
+			      IKT_NEED_KEXEC, "imakexec-trace audit", stderr);
+	if (ret)
+		return ret;
+	ikt_tracker_init(&t);
+	ret = ikt_tracker_open_pinned(&t, &env, IKT_PIN_DIR, stderr);
+	if (ret == IKT_EXIT_NOTATTACHED) {
+		fprintf(stderr, "imakexec-trace audit: UNKNOWN: not attached, so loads and "
+			"measurements were not tracked: run 'imakexec-trace attach', then "
+			"reload the image with kexec -s -l\n");
+		ret = IKT_EXIT_ERROR;
+	}
+	if (ret)
+		goto cleanup;
+	if ((ret = ikt_tracker_read(&t, &s, &c))) {
+		fprintf(stderr, "imakexec-trace audit: cannot read tracker state: %s\n",
+			strerror(-ret));
+		ret = IKT_EXIT_ERROR;
+		goto cleanup;
+	}
+	ikt_view_compute(&v, &s, &c, t.hooks.mode);
+	ikt_sys_path(&env, "/sys/kernel/kexec_loaded", p, sizeof(p));
+	kl = ikt_read_u64(p, &loaded) ? -1 : loaded != 0;
+	ikt_audit_plan(&au, &v, &s, kl);
+	if ((ret = scan_log(&au, a.log, &rl)))
+		goto cleanup;
+	if (a.save && (ret = save_record(a.save, &rl)))
+		goto cleanup;
+	if (a.json)
+		print_json(&au, &v, &rl, a.save);
+	else
+		print_human(&au, &v, &rl, a.save, a.all);
+	if (a.prom && audit_metrics(a.prom, &s, &v, &au)) {
+		ret = IKT_EXIT_ERROR;
+		goto cleanup;
+	}
+	ret = ikt_audit_exit_code(au.verdict);
+cleanup:
+	risk_free(&rl);
+	ikt_tracker_close(&t);
+	return ret;
+}
