@@ -275,6 +275,138 @@ def expected_carried(expect, r):
     return {"none": 0, "snapshot": snap, "full": n1}.get(expect)
 
 
+# --- patched-kernel checks (kernel/patches/6.1): ima_kexec critical data ---
+PATCHED_ONLY = ("kexecevents", "overflow")
+KEXEC_PAYLOAD_KEYS = ("kexec_segment_size", "ima_binary_runtime_size",
+                      "ima_runtime_measurements_count")
+KHDR_SIZE = 24  # struct ima_kexec_hdr
+
+
+def record_size(e):
+    return 4 + 20 + 4 + len(e["template"]) + 4 + len(e["tdata"])
+
+
+def tfields(e):
+    out, p, t = [], 0, e["tdata"]
+    while p + 4 <= len(t):
+        n = struct.unpack_from("<I", t, p)[0]
+        out.append(t[p + 4:p + 4 + n])
+        p += 4 + n
+    return out
+
+
+def kexec_records(entries, name):
+    """[(index, payload dict or None)] of the ima-buf records named NAME."""
+    out = []
+    for i, e in enumerate(entries):
+        if e["template"] != "ima-buf" or e["file"] != name:
+            continue
+        f = tfields(e)
+        pay = None
+        if len(f) >= 3:
+            txt = f[2].decode("ascii", "replace")
+            kv = dict(x.split("=", 1) for x in txt.split(";") if "=" in x)
+            if (txt.endswith(";") and tuple(kv) == KEXEC_PAYLOAD_KEYS and
+                    all(v.lstrip("-").isdigit() for v in kv.values())):
+                pay = {k: int(v) for k, v in kv.items()}
+        out.append((i, pay))
+    return out
+
+
+def payload_problems(what, entries, idx, pay):
+    """The payload describes the list before the record itself."""
+    if pay is None:
+        return ["%s_payload_malformed" % what]
+    p = []
+    if pay["ima_runtime_measurements_count"] != idx:
+        p.append("%s_count_%d_position_%d" % (what, pay["ima_runtime_measurements_count"], idx))
+    size = KHDR_SIZE + sum(record_size(e) for e in entries[:idx])
+    if pay["ima_binary_runtime_size"] != size:
+        p.append("%s_binary_size_%d_expected_%d" % (what, pay["ima_binary_runtime_size"], size))
+    if pay["kexec_segment_size"] % 4096:
+        p.append("%s_segment_size_not_page_aligned" % what)
+    return p
+
+
+def ima_buf_record(name, payload, pcr=IMA_PCR):
+    """Rebuild an ima-buf record (sha256 d-ng) as the kernel would log it."""
+    def fld(b):
+        return struct.pack("<I", len(b)) + b
+    tdata = (fld(b"sha256:\0" + hashlib.sha256(payload).digest()) +
+             fld(name.encode() + b"\0") + fld(payload))
+    return {"pcr": pcr, "digest": hashlib.sha1(tdata).digest(), "template": "ima-buf",
+            "tdata": tdata, "file": name, "algo": "sha256"}
+
+
+def patched_checks(sc, expect, log_path, log, r, facts, problems):
+    """Facts for every scenario; verdicts for PATCHED_ONLY scenarios."""
+    s1, s2 = r["s1"], r.get("s2")
+    loads1 = kexec_records(s1, "kexec_load")
+    facts.add("ima_kexec_load_records", len(loads1))
+    if s2 is not None:
+        facts.add("kexec_execute_in_s2", "yes" if kexec_records(s2, "kexec_execute") else "no")
+    if sc not in PATCHED_ONLY or s2 is None:
+        return
+    file_loads = [e for e in log["events"] if e.get("event") == "load"
+                  and e.get("mode") == "file" and e.get("rc") == "0"]
+    if len(loads1) != len(file_loads):
+        problems.append("kexec_load_records_%d_file_loads_%d" % (len(loads1), len(file_loads)))
+        return
+    li, lpay = loads1[-1]
+    problems.extend(payload_problems("kexec_load", s1, li, lpay))
+    if lpay is None:
+        return
+    seg = lpay["kexec_segment_size"]
+    facts.add("segment_size", seg)
+    n1 = len(s1)
+    if sc == "kexecevents":
+        want = (lpay["ima_binary_runtime_size"] + 64 * 1024 + 4095) // 4096 * 4096
+        if seg != want:
+            problems.append("segment_size_%d_expected_%d(default_64KiB_margin)" % (seg, want))
+        ex = kexec_records(s2, "kexec_execute")
+        if not ex or ex[0][0] != n1:
+            problems.append("kexec_execute_not_right_after_the_%d_stage1_entries" % n1)
+        else:
+            problems.extend(payload_problems("kexec_execute", s2, n1, ex[0][1]))
+            if ex[0][1] and ex[0][1]["kexec_segment_size"] != seg:
+                problems.append("kexec_execute_segment_size_differs_from_load")
+        probe = next((kv for kv in log["lines"] if kv.get("probe") == "execute_copy"), {})
+        for k in ("ftrace_hits", "btf_hits"):
+            v = probe.get(k, "")
+            facts.add("execute_copy_" + k, v or "none")
+            if v in ("", "0"):
+                problems.append("ima_kexec_execute_copy_not_in_%s" % k.split("_")[0])
+    elif sc == "overflow":
+        # the generic expectations (full carry, TPM == s1 + stage-2 entries)
+        # do not hold here: the tail, kexec_execute included, is cut on purpose
+        problems[:] = [p for p in problems if not p.startswith(("carried_", "tpm_pcr10_"))]
+        k = r["carried"]
+        facts.add("overflow_carried", "%d/%d" % (k, n1))
+        if not 0 < k < n1:
+            problems.append("overflow_expected_a_cut_list_got_%d_of_%d" % (k, n1))
+        if k >= len(s2) or s2[k]["file"] != "boot_aggregate":
+            problems.append("s2_entry_%d_is_not_the_new_boot_aggregate(header_count_wrong?)" % k)
+        if KHDR_SIZE + sum(record_size(e) for e in s1[:k]) > seg:
+            problems.append("carried_records_exceed_the_segment")
+        if k < n1 and KHDR_SIZE + sum(record_size(e) for e in s1[:k + 1]) <= seg - 1:
+            problems.append("record_%d_would_have_fit_but_was_dropped" % k)
+        size1 = KHDR_SIZE + sum(record_size(e) for e in s1)
+        payload = ("kexec_segment_size=%d;ima_binary_runtime_size=%d;"
+                   "ima_runtime_measurements_count=%d;" % (seg, size1, n1)).encode()
+        full = s1 + [ima_buf_record("kexec_execute", payload)] + s2[k:]
+        for bank in BANKS:
+            tpm = log["pcrs"].get("s2", {}).get(bank, {}).get(IMA_PCR)
+            zero = "0" * (2 * hashlib.new(bank).digest_size)
+            ok = tpm is not None and tpm == replay(full, bank).get(IMA_PCR, zero)
+            facts.add("tpm_equals_s1_exec_new_%s" % bank, "yes" if ok else "no")
+            if not ok:
+                problems.append("tpm_pcr10_%s_not_s1+kexec_execute+new" % bank)
+        with open(log_path, "rb") as f:
+            raw = f.read().decode("utf-8", "replace")
+        if "kexec execute: measurement list does not fit" not in raw:
+            problems.append("no_does_not_fit_error_on_console")
+
+
 def check(args):
     facts = Facts()
     try:
@@ -353,6 +485,10 @@ def check(args):
             if r.get("s2") is not None:
                 if gap is None or gap != len(r["lost"]):
                     problems.append("tool_gap_%s_observed_lost_%d" % (gap, len(r["lost"])))
+    if sc in PATCHED_ONLY and args.expect in ("none", "snapshot"):
+        print("RESULT status=SKIP reason=patched_kernel_only_scenario %s" % facts.text())
+        return 3
+    patched_checks(sc, args.expect, args.log, log, r, facts, problems)
     if r.get("lost"):
         shown = ",".join(f.replace(" ", "_") or "?" for f in r["lost_files"][:12])
         facts.add("lost_files", shown + (",..." if len(r["lost_files"]) > 12 else ""))

@@ -7,7 +7,7 @@
 # default margin. Also reports whether ima_kexec_execute_copy is in BTF and
 # ftrace-able. N comes from ikt.n= (default 8).
 stage1() {
-	ikt probe=execute_copy ftrace=$(grep -c '^ima_kexec_execute_copy$' /sys/kernel/tracing/available_filter_functions 2>/dev/null) btf=$(grep -c ima_kexec_execute_copy /sys/kernel/btf/vmlinux 2>/dev/null)
+	ikt probe=execute_copy ftrace_hits=$(grep -c '^ima_kexec_execute_copy$' /sys/kernel/tracing/available_filter_functions 2>/dev/null) btf_hits=$(grep -c ima_kexec_execute_copy /sys/kernel/btf/vmlinux 2>/dev/null)
 	ikt_load first file || return
 	ikt_measure "$(ikt_arg n 8)" kev
 	ikt_execute
