@@ -111,6 +111,7 @@ unit: $(TESTS) $(SAN_TESTS)
 
 # Everything: unit tests, then the VM scenarios on real kernels.
 check: all unit fuzz-regress
+	$(Q)tests/cli/run $(APP)
 	$(Q)$(MAKE) --no-print-directory vmcheck
 
 vmcheck: all
