@@ -48,6 +48,7 @@
 #include <string.h>
 #include "commands.h"
 #include "exitcodes.h"
+#include "prom.h"
 #include "pcrs.h"
 #include "record.h"
 #include "verify.h"
@@ -65,9 +66,10 @@ struct verify_args {
 	const char *pcr[MAX_SPECS];
 	unsigned int npcr;
 	bool json;
+	const char *prom;
 };
 
-enum { OPT_TPM = 0x100 };
+enum { OPT_TPM = 0x100, OPT_PROM };
 
 static const struct argp_option verify_opts[] = {
 	{ "log", 'l', "FILE", 0, "binary measurement list (default "
@@ -81,6 +83,8 @@ static const struct argp_option verify_opts[] = {
 	{ "tpm", OPT_TPM, "DIR", 0, "TPM sysfs directory read when no --pcrs/--pcr "
 	  "(default /sys/class/tpm/tpm0)", 0 },
 	{ "json", 'j', NULL, 0, "one JSON object (schema in cmd_verify.c)", 0 },
+	{ "prometheus", OPT_PROM, "FILE", 0, "write node_exporter textfile metrics "
+	  "(match per bank and PCR) to FILE", 0 },
 	{},
 };
 
@@ -93,6 +97,7 @@ static error_t verify_parse(int key, char *arg, struct argp_state *state)
 	case 'r': a->record = arg; break;
 	case 'j': a->json = true; break;
 	case OPT_TPM: a->tpm = arg; break;
+	case OPT_PROM: a->prom = arg; break;
 	case 'p':
 		if (a->npcrs >= MAX_SPECS)
 			argp_error(state, "at most %d --pcrs", MAX_SPECS);
@@ -159,6 +164,36 @@ static int load_record(const char *path, struct record *rec, char *err, size_t e
 	return ret;
 }
 
+static int write_metrics(const char *path, const struct verify_result *res)
+{
+	struct prom_writer w;
+	char l[64];
+
+	if (prom_open(&w, path, stderr))
+		return -1;
+	prom_metric(&w, "imakexec_verify_match", "gauge",
+		    "1 if every checked PCR replayed to its expected value.", NULL, res->match);
+	for (unsigned int b = 0; b < res->rp.nbanks; b++) {
+		const struct replay_bank *bk = &res->rp.banks[b];
+
+		for (unsigned int p = 0; p < REPLAY_NPCR; p++) {
+			if (!verify_checked(res, b, p))
+				continue;
+			snprintf(l, sizeof(l), "bank=\"%s\",pcr=\"%u\"", bk->name, p);
+			prom_metric(&w, "imakexec_verify_pcr_match", "gauge",
+				    "1 if replaying the list gives this bank's PCR value.",
+				    l, bk->matched[p]);
+		}
+	}
+	prom_metric(&w, "imakexec_verify_entries", "gauge",
+		    "Entries in the verified measurement list.", NULL, (double)res->rp.total);
+	if (res->rec)
+		prom_metric(&w, "imakexec_verify_record_absent_entries", "gauge",
+			    "Pre-reboot record entries missing from the list.", NULL,
+			    (double)record_absent(res->rec));
+	return prom_commit(&w, stderr);
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	static const char doc[] = "Replay the IMA measurement list per PCR bank and "
@@ -200,6 +235,8 @@ int cmd_verify(int argc, char **argv)
 		fflush(stdout);
 	}
 	ret = res.match ? IKT_EXIT_OK : IKT_EXIT_FINDING;
+	if (a.prom && write_metrics(a.prom, &res))
+		ret = IKT_EXIT_ERROR;
 cleanup:
 	verify_free(&res);
 	record_free(&rec);

@@ -21,8 +21,12 @@ import argparse
 import base64
 import hashlib
 import json
+import os
+import shutil
 import struct
+import subprocess
 import sys
+import tempfile
 import xml.sax.saxutils as sx
 
 BANKS = ("sha1", "sha256")
@@ -148,6 +152,27 @@ def replay(entries, bank):
     return {k: v.hex() for k, v in pcr.items()}
 
 
+def evmctl_replay(data, pcrs):
+    """Second opinion from ima-evm-utils: True/False, or None if unavailable."""
+    exe = shutil.which("evmctl")
+    if not exe or not data or any(b not in pcrs for b in BANKS):
+        return None
+    with tempfile.TemporaryDirectory(prefix="ikt-evmctl.") as d:
+        lst = os.path.join(d, "list.bin")
+        with open(lst, "wb") as f:
+            f.write(data)
+        cmd = [exe, "ima_measurement", "--ignore-violations"]
+        for b in BANKS:
+            fn = os.path.join(d, "pcr-" + b)
+            with open(fn, "w") as f:
+                for i in range(24):
+                    f.write("PCR-%02d: %s\n" % (i, pcrs[b].get(i, "")))
+            cmd += ["--pcrs", "%s,%s" % (b, fn)]
+        cmd.append(lst)
+        p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return p.returncode == 0
+
+
 def digest_ok(entries):
     bad = [i for i, e in enumerate(entries)
            if e["digest"] != b"\0" * 20 and hashlib.sha1(e["tdata"]).digest() != e["digest"]]
@@ -217,6 +242,9 @@ def analyse(log, facts):
         rep = replay(s1, bank).get(IMA_PCR, "0" * (2 * hashlib.new(bank).digest_size))
         facts.add("s1_replay_%s" % bank, "na" if tpm is None else ("match" if tpm == rep else "mismatch"))
         r["s1_replay_%s" % bank] = None if tpm is None else tpm == rep
+    ev1 = evmctl_replay(s1d["data"], log["pcrs"].get("s1", {}))
+    facts.add("evmctl_s1", "na" if ev1 is None else ("match" if ev1 else "mismatch"))
+    r["evmctl_s1"] = ev1
     s2d = log["dumps"].get("s2")
     r["s2"] = None
     if s2d is None:
@@ -258,6 +286,9 @@ def analyse(log, facts):
         facts.add("tpm_equals_s1_plus_new_%s" % bank, "na" if tpm is None else ("yes" if tpm == union else "no"))
         r["s2_replay_%s" % bank] = None if tpm is None else tpm == rep
         r["union_%s" % bank] = None if tpm is None else tpm == union
+    ev2 = evmctl_replay(s2d["data"], log["pcrs"].get("s2", {}))
+    facts.add("evmctl_s2", "na" if ev2 is None else ("match" if ev2 else "mismatch"))
+    r["evmctl_s2"] = ev2
     kind, snap = expected_snapshot(log["events"])
     r["kind"], r["snap"] = kind, snap
     facts.add("load_kind", kind or "none")
@@ -436,6 +467,12 @@ def check(args):
             problems.append("s1_replay_%s_mismatch" % bank)
         if r.get("s1_replay_%s" % bank) is None:
             problems.append("no_tpm_pcr_%s" % bank)
+    # evmctl, when installed, must agree with our own replay (both banks)
+    for st in ("s1", "s2"):
+        ev = r.get("evmctl_" + st)
+        mine = [r.get("%s_replay_%s" % (st, b)) for b in BANKS]
+        if ev is not None and None not in mine and ev != all(mine):
+            problems.append("evmctl_disagrees_with_replayer_on_" + st)
     sc = args.scenario
     two_stage = sc != "noexec"
     if two_stage:
@@ -490,8 +527,8 @@ def check(args):
         return 3
     patched_checks(sc, args.expect, args.log, log, r, facts, problems)
     if r.get("lost"):
-        shown = ",".join(f.replace(" ", "_") or "?" for f in r["lost_files"][:12])
-        facts.add("lost_files", shown + (",..." if len(r["lost_files"]) > 12 else ""))
+        shown = ",".join(f.replace(" ", "_") or "?" for f in r["lost_files"][-6:])
+        facts.add("lost_files_last6", ("...," if len(r["lost_files"]) > 6 else "") + shown)
     if problems:
         print("RESULT status=FAIL reason=%s %s" % (";".join(problems), facts.text()))
         return 1
