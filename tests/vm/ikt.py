@@ -22,6 +22,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -30,6 +31,7 @@ import tempfile
 import xml.sax.saxutils as sx
 
 BANKS = ("sha1", "sha256")
+ANSI_RE = re.compile(r"\x1b(\[[0-9;?]*[A-Za-z]|[A-Za-z])")
 IMA_PCR = 10
 
 
@@ -52,11 +54,12 @@ def parse_log(path):
     lines = []
     for line in raw.splitlines():
         line = line.strip("\r")
-        i = line.find("IKT ")
-        # only lines that start with the marker (after a possible CR/escape)
-        if i < 0 or line[:i].strip("\x1b[?0-9;cJlh ") != "":
+        # terminal resets/escapes (SeaBIOS, the kernel's console) may precede
+        # the marker on the first line; anything else means not ours
+        line = ANSI_RE.sub("", line)
+        if not line.startswith("IKT "):
             continue
-        lines.append(parse_kv(line[i + 4:]))
+        lines.append(parse_kv(line[4:]))
     log = {"lines": lines, "events": [], "chunks": {}, "dumps": {}, "pcrs": {},
            "info": {}, "errors": [], "skips": [], "done": 0, "stages": [],
            "status_json": None, "tool_rc": {}}
