@@ -1,3 +1,4 @@
+# IKT-EXPECT: full unknown
 # kexecevents (patched kernel only; SKIP unless --expect full|unknown):
 # load -> N measurements -> execute. Every stage-1 entry must cross, followed
 # by the ima_kexec critical-data record kexec_execute; the kexec_load record

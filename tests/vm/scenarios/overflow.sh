@@ -1,3 +1,4 @@
+# IKT-EXPECT: full unknown
 # IKT-CMDLINE: ima_kexec_extra_kb=0
 # overflow (patched kernel only; SKIP unless --expect full|unknown): no
 # margin beyond page rounding, then more measurements after the load than the
