@@ -20,33 +20,62 @@ static const struct {
 };
 
 /* template fields of ima_template.c supported_fields[] */
+enum field_kind {
+	F_D, F_N, F_D_NG, F_D_NGV2, F_N_NG, F_SIG, F_BUF, F_D_MODSIG, F_MODSIG,
+	F_EVMSIG, F_IUID, F_IGID, F_IMODE, F_XATTRNAMES, F_XATTRLENGTHS,
+	F_XATTRVALUES, F_OTHER,
+};
+
 static const char *const known_fields[] = {
-	"d", "n", "d-ng", "d-ngv2", "n-ng", "sig", "buf", "d-modsig", "modsig",
-	"evmsig", "iuid", "igid", "imode", "xattrnames", "xattrlengths",
-	"xattrvalues",
+	[F_D] = "d", [F_N] = "n", [F_D_NG] = "d-ng", [F_D_NGV2] = "d-ngv2",
+	[F_N_NG] = "n-ng", [F_SIG] = "sig", [F_BUF] = "buf", [F_D_MODSIG] = "d-modsig",
+	[F_MODSIG] = "modsig", [F_EVMSIG] = "evmsig", [F_IUID] = "iuid",
+	[F_IGID] = "igid", [F_IMODE] = "imode", [F_XATTRNAMES] = "xattrnames",
+	[F_XATTRLENGTHS] = "xattrlengths", [F_XATTRVALUES] = "xattrvalues",
 };
 
 /* kernel hash_algo_name[] and hash_digest_size[] */
+#define ALGO(n, s) { n, sizeof(n) - 1, s }
 static const struct {
 	const char *name;
+	size_t len;
 	unsigned int size;
 } algos[] = {
-	{ "md4", 16 }, { "md5", 16 }, { "sha1", 20 }, { "rmd160", 20 },
-	{ "rmd256", 32 }, { "rmd320", 40 }, { "sha224", 28 }, { "sha256", 32 },
-	{ "sha384", 48 }, { "sha512", 64 }, { "wp256", 32 }, { "wp384", 48 },
-	{ "wp512", 64 }, { "tgr128", 16 }, { "tgr160", 20 }, { "tgr192", 24 },
-	{ "sm3", 32 }, { "streebog256", 32 }, { "streebog512", 64 },
-	{ "sha3-256", 32 }, { "sha3-384", 48 }, { "sha3-512", 64 },
+	ALGO("md4", 16), ALGO("md5", 16), ALGO("sha1", 20), ALGO("rmd160", 20),
+	ALGO("rmd256", 32), ALGO("rmd320", 40), ALGO("sha224", 28), ALGO("sha256", 32),
+	ALGO("sha384", 48), ALGO("sha512", 64), ALGO("wp256", 32), ALGO("wp384", 48),
+	ALGO("wp512", 64), ALGO("tgr128", 16), ALGO("tgr160", 20), ALGO("tgr192", 24),
+	ALGO("sm3", 32), ALGO("streebog256", 32), ALGO("streebog512", 64),
+	ALGO("sha3-256", 32), ALGO("sha3-384", 48), ALGO("sha3-512", 64),
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-unsigned int ima_algo_digest_size(const char *algo)
+/* algo[0..len) need not be NUL-terminated */
+static unsigned int algo_size(const char *algo, size_t len)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(algos); i++)
-		if (!strcmp(algos[i].name, algo))
+		if (algos[i].len == len && !memcmp(algos[i].name, algo, len))
 			return algos[i].size;
 	return 0;
+}
+
+unsigned int ima_algo_digest_size(const char *algo)
+{
+	return algo_size(algo, strlen(algo));
+}
+
+/* ids from ima_template_fields() are known_fields[] pointers: compare
+ * those first, names only for ids from elsewhere */
+static enum field_kind field_kind(const char *id)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(known_fields); i++)
+		if (id == known_fields[i])
+			return (enum field_kind)i;
+	for (size_t i = 0; i < ARRAY_SIZE(known_fields); i++)
+		if (!strcmp(id, known_fields[i]))
+			return (enum field_kind)i;
+	return F_OTHER;
 }
 
 static const char *field_lookup(const char *id, size_t len)
@@ -58,7 +87,7 @@ static const char *field_lookup(const char *id, size_t len)
 }
 
 /* fills ids[] from a builtin name or a "|"-separated format; -1 if unknown */
-static int template_fields(const char *name, const char **ids, unsigned int *n)
+int ima_template_fields(const char *name, const char **ids, unsigned int *n)
 {
 	const char *fmt = name, *p;
 
@@ -84,7 +113,7 @@ bool ima_template_known(const char *name)
 	const char *ids[IMALOG_MAX_FIELDS];
 	unsigned int n;
 
-	return template_fields(name, ids, &n) == 0;
+	return ima_template_fields(name, ids, &n) == 0;
 }
 
 static uint32_t get_le32(const uint8_t *p)
@@ -95,7 +124,7 @@ static uint32_t get_le32(const uint8_t *p)
 
 /* d-ng, d-ngv2, d-modsig: "[type:]algo:\0" + digest */
 static int parse_digest_ng(struct ima_record *r, const struct ima_field *fl,
-			   char *err, size_t errlen)
+			   enum field_kind kind, char *err, size_t errlen)
 {
 	const uint8_t *nul = memchr(fl->data, '\0', fl->len);
 	const char *algo, *colon;
@@ -113,7 +142,7 @@ static int parse_digest_ng(struct ima_record *r, const struct ima_field *fl,
 	}
 	algo = (const char *)fl->data;
 	alen = hdr - 1;
-	if (!strcmp(fl->id, "d-ngv2")) {	/* "ima:" or "verity:" first */
+	if (kind == F_D_NGV2) {	/* "ima:" or "verity:" first */
 		colon = memchr(algo, ':', alen);
 		if (!colon || colon == algo) {
 			snprintf(err, errlen, "field d-ngv2: no digest type");
@@ -130,7 +159,7 @@ static int parse_digest_ng(struct ima_record *r, const struct ima_field *fl,
 
 	memcpy(name, algo, alen);
 	name[alen] = '\0';
-	size = ima_algo_digest_size(name);
+	size = algo_size(name, alen);
 	if (!size) {
 		snprintf(err, errlen, "field %s: unknown algorithm '%s'", fl->id, name);
 		return -1;
@@ -140,7 +169,7 @@ static int parse_digest_ng(struct ima_record *r, const struct ima_field *fl,
 			 fl->id, name, (size_t)(fl->len - hdr - 1), size);
 		return -1;
 	}
-	if (!strcmp(fl->id, "d-modsig"))
+	if (kind == F_D_MODSIG)
 		return 0;
 	memcpy(r->file_algo, name, alen + 1);
 	r->file_digest = nul + 1;
@@ -151,9 +180,10 @@ static int parse_digest_ng(struct ima_record *r, const struct ima_field *fl,
 static int decode_field(struct ima_record *r, const struct ima_field *fl,
 			char *err, size_t errlen)
 {
-	const char *id = fl->id;
+	enum field_kind kind = field_kind(fl->id);
 
-	if (!strcmp(id, "d")) {
+	switch (kind) {
+	case F_D:
 		if (fl->len != IMALOG_DIGEST_SIZE && fl->len != 16) {
 			snprintf(err, errlen, "field d: digest of %u bytes, expected 20",
 				 fl->len);
@@ -162,34 +192,40 @@ static int decode_field(struct ima_record *r, const struct ima_field *fl,
 		strcpy(r->file_algo, fl->len == 16 ? "md5" : "sha1");
 		r->file_digest = fl->data;
 		r->file_digest_len = fl->len;
-	} else if (!strcmp(id, "d-ng") || !strcmp(id, "d-ngv2") ||
-		   (!strcmp(id, "d-modsig") && fl->len)) {
-		return parse_digest_ng(r, fl, err, errlen);
-	} else if (!strcmp(id, "n") || !strcmp(id, "n-ng")) {
+		break;
+	case F_D_MODSIG:
+		if (!fl->len)
+			break;
+		/* fall through */
+	case F_D_NG:
+	case F_D_NGV2:
+		return parse_digest_ng(r, fl, kind, err, errlen);
+	case F_N:
+	case F_N_NG:
 		if (fl->len == 0 || fl->data[fl->len - 1] != '\0') {
-			snprintf(err, errlen, "field %s: event name not NUL-terminated", id);
+			snprintf(err, errlen, "field %s: event name not NUL-terminated", fl->id);
 			return -1;
 		}
-		if (!strcmp(id, "n") && fl->len > IMALOG_EVENT_NAME_MAX + 1) {
+		if (kind == F_N && fl->len > IMALOG_EVENT_NAME_MAX + 1) {
 			snprintf(err, errlen, "field n: length %u exceeds %u", fl->len,
 				 IMALOG_EVENT_NAME_MAX + 1);
 			return -1;
 		}
 		r->event_name = (const char *)fl->data;
 		r->event_name_len = fl->len - 1;
-	} else if (!strcmp(id, "buf")) {
+		break;
+	case F_BUF:
 		r->buf = fl->data;
 		r->buf_len = fl->len;
+		break;
+	default:
+		break;
 	}
 	return 0;
 }
 
-int imalog_parse_template_data(struct ima_record *r, char *err, size_t errlen)
+static void clear_decoded(struct ima_record *r)
 {
-	const char *ids[IMALOG_MAX_FIELDS];
-	uint32_t pos = 0;
-	unsigned int n, i;
-
 	r->nfields = 0;
 	r->event_name = NULL;
 	r->event_name_len = 0;
@@ -198,10 +234,28 @@ int imalog_parse_template_data(struct ima_record *r, char *err, size_t errlen)
 	r->file_digest_len = 0;
 	r->buf = NULL;
 	r->buf_len = 0;
-	if (template_fields(r->template_name, ids, &n)) {
+}
+
+int imalog_parse_template_data(struct ima_record *r, char *err, size_t errlen)
+{
+	const char *ids[IMALOG_MAX_FIELDS];
+	unsigned int n;
+
+	if (ima_template_fields(r->template_name, ids, &n)) {
+		clear_decoded(r);
 		snprintf(err, errlen, "unknown template '%s'", r->template_name);
 		return -1;
 	}
+	return imalog_parse_fields(r, ids, n, err, errlen);
+}
+
+int imalog_parse_fields(struct ima_record *r, const char *const *ids, unsigned int n,
+			char *err, size_t errlen)
+{
+	uint32_t pos = 0;
+	unsigned int i;
+
+	clear_decoded(r);
 	for (i = 0; i < n; i++) {
 		struct ima_field *fl = &r->fields[i];
 		uint32_t len;

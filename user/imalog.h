@@ -13,8 +13,10 @@
  * A template whose descriptor has no name is shown by its format string
  * ("d-ng|n-ng|..."); such names are accepted when every field is known.
  *
- * Memory use is bounded by one record (template data at most
- * IMALOG_DATA_MAX), whatever the size of the list. */
+ * The list is read in blocks of IMALOG_READ_BLOCK bytes into a window
+ * that holds at least the current record; memory use is bounded by one
+ * record (template data at most IMALOG_DATA_MAX) plus one block,
+ * whatever the size of the list. */
 #ifndef IKT_IMALOG_H
 #define IKT_IMALOG_H
 
@@ -31,6 +33,7 @@
 #define IMALOG_MAX_FIELDS 16
 #define IMALOG_ALGO_MAX 16
 #define IMALOG_ERR_LEN 384
+#define IMALOG_READ_BLOCK (256u << 10)
 
 #define IMA_DEFAULT_LOG "/sys/kernel/security/ima/binary_runtime_measurements"
 #define IMA_DEFAULT_LOG_ALT \
@@ -72,8 +75,15 @@ struct imalog {
 	char label[64];		/* file name used in messages */
 	uint64_t offset;	/* bytes consumed */
 	uint64_t count;		/* records returned */
+	/* read window: buf[start..pos) is the current record so far,
+	 * buf[pos..end) read ahead, not consumed yet */
 	uint8_t *buf;
-	size_t cap;
+	size_t cap, start, pos, end;
+	/* template of the previous record, so that a list of one template
+	 * looks its fields up once */
+	char tmpl_name[IMALOG_NAME_MAX + 1];
+	const char *tmpl_ids[IMALOG_MAX_FIELDS];
+	unsigned int tmpl_nids;
 	char err[IMALOG_ERR_LEN];
 };
 
@@ -90,6 +100,13 @@ void imalog_close(struct imalog *l);
  * decoded members of r; 0 or -1 with a message (without record prefix)
  * in err. r->template_name, r->data and r->data_len must be set. */
 int imalog_parse_template_data(struct ima_record *r, char *err, size_t errlen);
+/* the same with the template's field ids already looked up (by
+ * ima_template_fields) */
+int imalog_parse_fields(struct ima_record *r, const char *const *ids, unsigned int n,
+			char *err, size_t errlen);
+/* field ids of a known template name or "|"-separated list of known
+ * field ids (pointers to static strings); 0, or -1 if unknown */
+int ima_template_fields(const char *name, const char **ids, unsigned int *n);
 /* digest size of a kernel hash_algo_name[] name, 0 if unknown */
 unsigned int ima_algo_digest_size(const char *algo);
 /* known template name or "|"-separated list of known field ids */

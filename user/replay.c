@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* PCR replay with OpenSSL EVP; see replay.h. */
 #include <string.h>
-#include <openssl/objects.h>
 #include "replay.h"
 
 static const struct {
@@ -15,27 +14,51 @@ static const struct {
 	{ "sm3_256", "SM3" },
 };
 
-const EVP_MD *replay_bank_md(const char *bank)
+/* OpenSSL name of a TPM bank, NULL if unknown */
+static const char *bank_evp_name(const char *bank)
 {
 	for (size_t i = 0; i < sizeof(bank_names) / sizeof(bank_names[0]); i++)
 		if (!strcmp(bank_names[i].bank, bank))
-			return EVP_get_digestbyname(bank_names[i].evp);
+			return bank_names[i].evp;
 	return NULL;
 }
 
+const EVP_MD *replay_bank_md(const char *bank)
+{
+	const char *evp = bank_evp_name(bank);
+
+	return evp ? EVP_get_digestbyname(evp) : NULL;
+}
+
+/* Digests are fetched once (EVP_MD_fetch) and each has its own context:
+ * EVP_DigestInit_ex() with EVP_sha1() & co. fetches the provider
+ * implementation again on every call, and switching one context between
+ * algorithms frees and reallocates its provider state each time. */
 int replay_init(struct replay *rp)
 {
 	memset(rp, 0, sizeof(*rp));
 	rp->first_digest_error = -1;
-	rp->sha1 = EVP_sha1();
+	rp->sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
 	rp->ctx = EVP_MD_CTX_new();
-	return rp->ctx ? 0 : -1;
+	if (!rp->sha1 || !rp->ctx) {
+		replay_free(rp);
+		return -1;
+	}
+	return 0;
 }
 
 void replay_free(struct replay *rp)
 {
+	for (unsigned int i = 0; i < rp->nbanks; i++) {
+		EVP_MD_CTX_free(rp->banks[i].ctx);
+		EVP_MD_free(rp->banks[i].md);
+		rp->banks[i].ctx = NULL;
+		rp->banks[i].md = NULL;
+	}
 	EVP_MD_CTX_free(rp->ctx);
+	EVP_MD_free(rp->sha1);
 	rp->ctx = NULL;
+	rp->sha1 = NULL;
 }
 
 int replay_find_bank(const struct replay *rp, const char *bank)
@@ -49,21 +72,31 @@ int replay_find_bank(const struct replay *rp, const char *bank)
 int replay_add_bank(struct replay *rp, const char *bank)
 {
 	struct replay_bank *b;
-	const EVP_MD *md;
+	const char *evp = bank_evp_name(bank);
+	EVP_MD *md;
+	EVP_MD_CTX *ctx;
 	int i = replay_find_bank(rp, bank), size;
 
 	if (i >= 0)
 		return i;
-	md = replay_bank_md(bank);
-	if (!md || rp->nbanks >= REPLAY_MAX_BANKS || strlen(bank) >= REPLAY_BANK_NAME)
+	if (!evp || rp->nbanks >= REPLAY_MAX_BANKS || strlen(bank) >= REPLAY_BANK_NAME)
+		return -1;
+	md = EVP_MD_fetch(NULL, evp, NULL);
+	if (!md)
 		return -1;
 	size = EVP_MD_get_size(md);
-	if (size <= 0 || size > REPLAY_MAX_DIGEST)
+	ctx = EVP_MD_CTX_new();
+	if (size <= 0 || size > REPLAY_MAX_DIGEST || !ctx) {
+		EVP_MD_CTX_free(ctx);
+		EVP_MD_free(md);
 		return -1;
+	}
 	b = &rp->banks[rp->nbanks];
 	memset(b, 0, sizeof(*b));
 	strcpy(b->name, bank);
 	b->md = md;
+	b->ctx = ctx;
+	b->is_sha1 = EVP_MD_is_a(md, "SHA1");
 	b->size = (unsigned int)size;
 	return (int)rp->nbanks++;
 }
@@ -93,7 +126,7 @@ void replay_expect(struct replay *rp, int bank, unsigned int pcr, const uint8_t 
 int replay_template_hash(EVP_MD_CTX *ctx, const EVP_MD *md,
 			 const struct ima_record *rec, uint8_t *out)
 {
-	if (!EVP_DigestInit_ex(ctx, md, NULL))
+	if (!EVP_DigestInit_ex2(ctx, md, NULL))
 		return -1;
 	if (rec->is_ima) {
 		uint8_t name[IMALOG_EVENT_NAME_MAX + 1] = { 0 };
@@ -110,10 +143,11 @@ int replay_template_hash(EVP_MD_CTX *ctx, const EVP_MD *md,
 	return EVP_DigestFinal_ex(ctx, out, NULL) ? 0 : -1;
 }
 
-static int extend(EVP_MD_CTX *ctx, struct replay_bank *b, unsigned int pcr,
-		  const uint8_t *digest)
+static int extend(struct replay_bank *b, unsigned int pcr, const uint8_t *digest)
 {
-	if (!EVP_DigestInit_ex(ctx, b->md, NULL) ||
+	EVP_MD_CTX *ctx = b->ctx;
+
+	if (!EVP_DigestInit_ex2(ctx, b->md, NULL) ||
 	    !EVP_DigestUpdate(ctx, b->pcr[pcr], b->size) ||
 	    !EVP_DigestUpdate(ctx, digest, b->size) ||
 	    !EVP_DigestFinal_ex(ctx, b->pcr[pcr], NULL))
@@ -148,11 +182,11 @@ int replay_extend(struct replay *rp, const struct ima_record *rec, bool *digest_
 
 		if (rec->violation)
 			memset(digest, 0xff, b->size);
-		else if (EVP_MD_get_type(b->md) == NID_sha1)
+		else if (b->is_sha1)
 			memcpy(digest, sha1d, sizeof(sha1d));
-		else if (replay_template_hash(rp->ctx, b->md, rec, digest))
+		else if (replay_template_hash(b->ctx, b->md, rec, digest))
 			return -1;
-		if (extend(rp->ctx, b, pcr, digest))
+		if (extend(b, pcr, digest))
 			return -1;
 		if (b->want[pcr] && !b->matched[pcr] &&
 		    !memcmp(b->pcr[pcr], b->expected[pcr], b->size)) {

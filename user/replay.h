@@ -24,7 +24,9 @@
 
 struct replay_bank {
 	char name[REPLAY_BANK_NAME];	/* TPM sysfs name: sha1, sha256, sm3_256 */
-	const EVP_MD *md;
+	EVP_MD *md;			/* fetched once (EVP_MD_fetch), owned */
+	EVP_MD_CTX *ctx;		/* this bank's context, reused per hash */
+	bool is_sha1;			/* reuse the template-digest SHA-1 */
 	unsigned int size;
 	uint8_t pcr[REPLAY_NPCR][REPLAY_MAX_DIGEST];
 	bool want[REPLAY_NPCR];		/* expected value set */
@@ -37,8 +39,8 @@ struct replay_bank {
 struct replay {
 	unsigned int nbanks;
 	struct replay_bank banks[REPLAY_MAX_BANKS];
-	EVP_MD_CTX *ctx;
-	const EVP_MD *sha1;
+	EVP_MD_CTX *ctx;		/* SHA-1 of template data */
+	EVP_MD *sha1;			/* fetched once, owned */
 	uint64_t total;			/* records replayed */
 	uint64_t violations;
 	uint64_t entries[REPLAY_NPCR];	/* records per PCR */
