@@ -41,7 +41,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps check unit vmcheck demo clean install fuzz fuzz-regress
+.PHONY: all deps check unit vmcheck demo clean install fuzz fuzz-regress bench
 all: $(APP)
 
 deps: $(DEPS_STAMP)
@@ -138,3 +138,18 @@ clean:
 
 .DELETE_ON_ERROR:
 .SECONDARY:
+
+# benchmarks
+# `make bench` (not part of `make check`): bench/run runs every executable
+# part in bench/, e.g. bench/replay (verify vs evmctl vs the hashing floor
+# of bench/hashfloor.c). BENCH_RUNS=N sets the rounds per part.
+BENCH_OUT := $(OUTPUT)/bench
+HASHFLOOR := $(BENCH_OUT)/hashfloor
+
+$(HASHFLOOR): bench/hashfloor.c
+	$(call msg,BENCH,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $< -lcrypto -o $@
+
+bench: $(APP) $(HASHFLOOR)
+	$(Q)OUTPUT=$(OUTPUT) bench/run
