@@ -310,7 +310,7 @@ def expected_carried(expect, r):
 
 
 # --- patched-kernel checks (kernel/patches/6.1): ima_kexec critical data ---
-PATCHED_ONLY = ("kexecevents", "overflow")
+PATCHED_ONLY = ("kexecevents", "overflow", "kdump")
 KEXEC_PAYLOAD_KEYS = ("kexec_segment_size", "ima_binary_runtime_size",
                       "ima_runtime_measurements_count")
 KHDR_SIZE = 24  # struct ima_kexec_hdr
@@ -380,6 +380,18 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems):
     if s2 is not None:
         facts.add("kexec_execute_in_s2", "yes" if kexec_records(s2, "kexec_execute") else "no")
     if sc not in PATCHED_ONLY or s2 is None:
+        return
+    if sc == "kdump":
+        # crash images keep the 6.1 behaviour: the list as of the crash load
+        problems[:] = [p for p in problems if not p.startswith("carried_")]
+        crash = [e for e in log["events"] if e.get("event") == "load"
+                 and e.get("mode") == "crash" and e.get("rc") == "0"]
+        want = int(crash[-1]["count"]) if crash else -1
+        facts.add("crash_load_count", want)
+        if r["carried"] != want:
+            problems.append("kdump_carried_%d_expected_crash_load_count_%d" % (r["carried"], want))
+        if loads1:
+            problems.append("crash_load_measured_%d_kexec_load_records" % len(loads1))
         return
     file_loads = [e for e in log["events"] if e.get("event") == "load"
                   and e.get("mode") == "file" and e.get("rc") == "0"]
