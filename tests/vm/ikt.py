@@ -32,6 +32,7 @@ import xml.sax.saxutils as sx
 
 BANKS = ("sha1", "sha256")
 ANSI_RE = re.compile(r"\x1b(\[[0-9;?]*[A-Za-z]|[A-Za-z])")
+BIOS_RE = re.compile(r"^Booting from ROM\.*")
 IMA_PCR = 10
 
 
@@ -57,6 +58,9 @@ def parse_log(path):
         # terminal resets/escapes (SeaBIOS, the kernel's console) may precede
         # the marker on the first line; anything else means not ours
         line = ANSI_RE.sub("", line)
+        # SeaBIOS prints "Booting from ROM.." without a newline; with a quiet
+        # kernel the guest's first line is glued to it
+        line = BIOS_RE.sub("", line)
         if not line.startswith("IKT "):
             continue
         lines.append(parse_kv(line[4:]))
@@ -96,11 +100,12 @@ def parse_log(path):
             log["skips"].append(kv)
         elif "done" in kv:
             log["done"] += 1
-        elif "status_json" in kv:
+        elif any(k.endswith("_json") for k in kv):
+            k = [k for k in kv if k.endswith("_json")][0]
             try:
-                log["status_json"] = json.loads(base64.b64decode(kv["status_json"]))
+                log[k] = json.loads(base64.b64decode(kv[k]))
             except (ValueError, TypeError):
-                log["status_json"] = "unparsable"
+                log[k] = "unparsable"
         if "tool" in kv and "rc" in kv:
             log["tool_rc"][kv["tool"]] = int(kv["rc"])
         for k in ("lsm", "tpm", "btf", "policy", "count_at_start"):
@@ -453,6 +458,32 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems):
             problems.append("no_does_not_fit_error_on_console")
 
 
+def auditverify_checks(log, r, facts, problems):
+    """audit's prediction before kexec == what the next kernel lost, entry
+    for entry; verify after kexec agrees with the loss."""
+    au, ve = log.get("audit_json"), log.get("verify_json")
+    if not isinstance(au, dict):
+        problems.append("audit_json_missing_or_unparsable")
+        return
+    lost = r.get("lost") or []
+    facts.add("audit_verdict", au.get("verdict"))
+    facts.add("audit_at_risk", au.get("at_risk"))
+    want_rc = 1 if lost else 0
+    if log["tool_rc"].get("audit") != want_rc:
+        problems.append("audit_rc_%s_want_%d" % (log["tool_rc"].get("audit"), want_rc))
+    predicted = [(e["seq"], e["digest"]) for e in au.get("entries", [])]
+    first = r.get("carried", 0)
+    observed = [(first + i, e["digest"].hex()) for i, e in enumerate(lost)]
+    if predicted != observed:
+        problems.append("audit_predicted_%d_entries_observed_lost_%d" % (len(predicted), len(observed)))
+    if not isinstance(ve, dict):
+        problems.append("verify_json_missing_or_unparsable")
+        return
+    facts.add("verify_verdict", ve.get("verdict"))
+    if ve.get("verdict") != ("mismatch" if lost else "match"):
+        problems.append("verify_verdict_%s_with_%d_lost" % (ve.get("verdict"), len(lost)))
+
+
 def check(args):
     facts = Facts()
     try:
@@ -537,6 +568,8 @@ def check(args):
             if r.get("s2") is not None:
                 if gap is None or gap != len(r["lost"]):
                     problems.append("tool_gap_%s_observed_lost_%d" % (gap, len(r["lost"])))
+    if sc == "auditverify":
+        auditverify_checks(log, r, facts, problems)
     if sc in PATCHED_ONLY and args.expect in ("none", "snapshot"):
         print("RESULT status=SKIP reason=patched_kernel_only_scenario %s" % facts.text())
         return 3
