@@ -204,21 +204,9 @@ static void print_json(const struct ikt_audit *au, const struct ikt_view *v,
 	jw_kv_string(&w, "kexec_state", ikt_kexec_state_str(v->normal));
 	jw_kv_u64(&w, "ima_count", au->log_count);
 	jw_kv_u64(&w, "at_risk", au->at_risk);
-	jw_key(&w, "first_lost_seq");
-	if (au->at_risk)
-		jw_u64(&w, au->lost_from);
-	else
-		jw_null(&w);
-	jw_key(&w, "segment_size");
-	if (au->check_fit)
-		jw_u64(&w, au->segment_size);
-	else
-		jw_null(&w);
-	jw_key(&w, "list_bytes");
-	if (au->check_fit)
-		jw_u64(&w, au->list_bytes);
-	else
-		jw_null(&w);
+	jw_kv_u64_or_null(&w, "first_lost_seq", au->at_risk, au->lost_from);
+	jw_kv_u64_or_null(&w, "segment_size", au->check_fit, au->segment_size);
+	jw_kv_u64_or_null(&w, "list_bytes", au->check_fit, au->list_bytes);
 	jw_key(&w, "entries");
 	jw_array_start(&w);
 	for (size_t i = 0; i < rl->n; i++) {

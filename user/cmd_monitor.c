@@ -143,11 +143,7 @@ static void summary(struct monitor *m, uint64_t drops)
 		jw_kv_u64(&m->w, "ima_count", m->view.count);
 		jw_kv_string(&m->w, "kexec_state", ikt_kexec_state_str(m->view.normal));
 		jw_kv_string(&m->w, "verdict", ikt_verdict_str(m->view.verdict));
-		jw_key(&m->w, "gap");
-		if (m->view.gap_known)
-			jw_u64(&m->w, m->view.gap);
-		else
-			jw_null(&m->w);
+		jw_kv_u64_or_null(&m->w, "gap", m->view.gap_known, m->view.gap);
 		jw_object_end(&m->w);
 		jw_finish(&m->w);
 		return;

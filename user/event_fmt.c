@@ -175,11 +175,7 @@ void ikt_event_json(struct json_writer *w, const struct ikt_event *e,
 	}
 	if (e->type == IKT_EV_KEXEC_LOAD || e->type == IKT_EV_KEXEC_EXEC) {
 		jw_kv_string(w, "verdict", ikt_verdict_str(v->verdict));
-		jw_key(w, "gap");
-		if (v->gap_known)
-			jw_u64(w, v->gap);
-		else
-			jw_null(w);
+		jw_kv_u64_or_null(w, "gap", v->gap_known, v->gap);
 	}
 	jw_object_end(w);
 }

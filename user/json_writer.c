@@ -198,6 +198,15 @@ void jw_kv_bool(struct json_writer *w, const char *k, bool v)
 	jw_bool(w, v);
 }
 
+void jw_kv_u64_or_null(struct json_writer *w, const char *k, bool known, uint64_t v)
+{
+	jw_key(w, k);
+	if (known)
+		jw_u64(w, v);
+	else
+		jw_null(w);
+}
+
 int jw_finish(struct json_writer *w)
 {
 	if (w->depth != 0)

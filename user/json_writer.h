@@ -41,6 +41,8 @@ void jw_kv_string(struct json_writer *w, const char *k, const char *v);
 void jw_kv_u64(struct json_writer *w, const char *k, uint64_t v);
 void jw_kv_i64(struct json_writer *w, const char *k, int64_t v);
 void jw_kv_bool(struct json_writer *w, const char *k, bool v);
+/* v when known, else null */
+void jw_kv_u64_or_null(struct json_writer *w, const char *k, bool known, uint64_t v);
 /* ends a top-level value with a newline (JSON lines) and flushes;
  * returns -1 if anything failed */
 int jw_finish(struct json_writer *w);

@@ -19,16 +19,8 @@ static void json_report(FILE *out, const struct ikt_tracker *t,
 	jw_kv_u64(&w, "version", 1);
 	jw_kv_bool(&w, "attached", t->from_pins);
 	jw_kv_string(&w, "carry_mode", ikt_carry_mode_str(v->mode));
-	jw_key(&w, "ima_count");
-	if (v->count_known)
-		jw_u64(&w, v->count);
-	else
-		jw_null(&w);
-	jw_key(&w, "securityfs_count");
-	if (live_rc == 0)
-		jw_u64(&w, live);
-	else
-		jw_null(&w);
+	jw_kv_u64_or_null(&w, "ima_count", v->count_known, v->count);
+	jw_kv_u64_or_null(&w, "securityfs_count", live_rc == 0, live);
 	jw_kv_u64(&w, "appended_since_attach", s->appended);
 	jw_kv_u64(&w, "violations_since_attach", s->violations);
 	jw_kv_u64(&w, "refused_since_attach", s->refused);
@@ -47,11 +39,7 @@ static void json_report(FILE *out, const struct ikt_tracker *t,
 		jw_null(&w);
 	}
 	jw_kv_string(&w, "verdict", ikt_verdict_str(v->verdict));
-	jw_key(&w, "gap");
-	if (v->gap_known)
-		jw_u64(&w, v->gap);
-	else
-		jw_null(&w);
+	jw_kv_u64_or_null(&w, "gap", v->gap_known, v->gap);
 	jw_kv_string(&w, "reason", v->why);
 	jw_kv_u64(&w, "copies", s->copies);
 	jw_kv_u64(&w, "ringbuf_drops", s->drops);

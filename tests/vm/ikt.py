@@ -564,6 +564,17 @@ def check(args):
         else:
             gap = st.get("gap")
             facts.add("tool_gap", "null" if gap is None else gap)
+            # every program the kernel has must attach; record what it lacks
+            hooks = st.get("hooks", [])
+            failed = [h["program"] for h in hooks if h.get("status") == "failed"]
+            missing = [h["program"] for h in hooks if h.get("status") == "missing"]
+            facts.add("hooks_missing", "+".join(missing) or "none")
+            if failed:
+                problems.append("hooks_failed_" + "+".join(failed))
+            want_mode = {"none": "none", "snapshot": "load-snapshot", "full": "execute-copy"}.get(args.expect)
+            facts.add("carry_mode", st.get("carry_mode"))
+            if want_mode and st.get("carry_mode") != want_mode:
+                problems.append("carry_mode_%s_want_%s" % (st.get("carry_mode"), want_mode))
             facts.add("tool_ima_count", st.get("ima_count"))
             if r.get("s2") is not None:
                 if gap is None or gap != len(r["lost"]):
