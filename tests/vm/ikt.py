@@ -520,7 +520,7 @@ def check(args):
         if ev is not None and None not in mine and ev != all(mine):
             problems.append("evmctl_disagrees_with_replayer_on_" + st)
     sc = args.scenario
-    two_stage = sc != "noexec"
+    two_stage = sc not in ("noexec", "features")
     if two_stage:
         if r["s2"] is None:
             problems.append("no_stage2_dump(kexec_failed_or_guest_hung)")
@@ -579,6 +579,12 @@ def check(args):
             if r.get("s2") is not None:
                 if gap is None or gap != len(r["lost"]):
                     problems.append("tool_gap_%s_observed_lost_%d" % (gap, len(r["lost"])))
+    # scenario self-checks: "IKT check=NAME ok=0|1 ..." lines
+    for kv in log["lines"]:
+        if "check" in kv:
+            facts.add("check_" + kv["check"], "ok" if kv.get("ok") == "1" else "FAILED")
+            if kv.get("ok") != "1":
+                problems.append("check_%s_failed" % kv["check"])
     if sc == "auditverify":
         auditverify_checks(log, r, facts, problems)
     if sc in PATCHED_ONLY and args.expect in ("none", "snapshot"):

@@ -1,0 +1,63 @@
+# features: one boot, no kexec. Fault and environment behaviour of the tool
+# in a real IMA kernel, each reported as "IKT check=NAME ok=0|1 ..." (the
+# host fails the scenario on any ok=0):
+#  - attach twice is harmless; pins are root-only (dir 0700, files 0600)
+#  - SIGKILL of a monitor while measurements flow: the pinned counts stay
+#    exact (status ima_count == runtime_measurements_count)
+#  - unprivileged user: exit 77; bpffs not mounted: attach exit 78 with the
+#    mount hint, monitor still runs unpinned
+#  - detach leaves nothing behind
+chk() { # chk NAME COND-RESULT(0=ok) DETAIL
+	if [ "$2" = 0 ]; then ikt check=$1 ok=1 "$3"; else ikt check=$1 ok=0 "$3"; fi
+}
+jfield() { # jfield KEY: integer field of the JSON on stdin
+	sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"
+}
+stage1() {
+	if [ ! -x "$TOOL" ]; then
+		ikt "skip=imakexec-trace_not_in_initramfs(run_make_first)"
+		ikt_finish
+	fi
+	"$TOOL" attach >/dev/null 2>&1; a1=$?
+	"$TOOL" attach >/tmp/a2.out 2>&1; a2=$?
+	grep -q "already attached" /tmp/a2.out
+	chk attach_twice $((a1 + a2 + $?)) "rc1=$a1 rc2=$a2"
+	d=$(stat -c %a /sys/fs/bpf/imakexec)
+	bad=$(find /sys/fs/bpf/imakexec -type f ! -perm 600 | wc -l)
+	[ "$d" = 700 ] && [ "$bad" = 0 ]; chk pin_modes $? "dir=$d files_not_0600=$bad"
+
+	"$TOOL" monitor --json >/dev/null 2>&1 &
+	mon=$!
+	sleep 1
+	i=0
+	while [ $i -lt 30 ]; do echo "k $i" >/tmp/k-$i; cat /tmp/k-$i >/dev/null; i=$((i + 1)); done &
+	load=$!
+	sleep 1
+	kill -9 $mon
+	wait $load
+	st=$("$TOOL" status --json 2>/dev/null)
+	c=$(printf '%s' "$st" | jfield ima_count)
+	s=$(printf '%s' "$st" | jfield securityfs_count)
+	[ -n "$c" ] && [ "$c" = "$s" ]; chk count_exact_after_sigkill $? "tracker=$c securityfs=$s"
+	"$TOOL" monitor --count 1 >/dev/null 2>&1 &
+	mon=$!
+	sleep 1
+	echo again >/tmp/k-again; cat /tmp/k-again >/dev/null
+	wait $mon; chk monitor_restart $? "pinned monitor got an event after the kill"
+
+	su nobody -c "$TOOL status" >/tmp/u.out 2>&1; rc=$?
+	[ $rc = 77 ] && grep -q "not root" /tmp/u.out; chk unprivileged $? "rc=$rc msg=$(head -n1 /tmp/u.out | tr " " "_")"
+
+	"$TOOL" detach >/dev/null 2>&1; rc=$?
+	left=$(ls -A /sys/fs/bpf | wc -l)
+	[ $rc = 0 ] && [ "$left" = 0 ]; chk detach_clean $? "rc=$rc entries_left=$left"
+
+	umount /sys/fs/bpf
+	"$TOOL" attach >/tmp/b.out 2>&1; rc=$?
+	[ $rc = 78 ] && grep -q "mount -t bpf" /tmp/b.out; chk no_bpffs_attach $? "rc=$rc"
+	"$TOOL" monitor --count 1 >/dev/null 2>&1 &
+	mon=$!
+	sleep 2
+	echo nb >/tmp/k-nb; cat /tmp/k-nb >/dev/null
+	wait $mon; chk no_bpffs_monitor $? "monitor unpinned without bpffs"
+}
