@@ -1,0 +1,23 @@
+# IKT-CMDLINE: lsm=lockdown,capability,integrity
+# nobpflsm: booted without bpf in lsm= (the later lsm= wins). attach must
+# warn, skip only the two LSM programs, attach the rest and still count
+# exactly; status must say what is not traced.
+chk() { if [ "$2" = 0 ]; then ikt check=$1 ok=1 "$3"; else ikt check=$1 ok=0 "$3"; fi; }
+stage1() {
+	if [ ! -x "$TOOL" ]; then
+		ikt "skip=imakexec-trace_not_in_initramfs(run_make_first)"
+		ikt_finish
+	fi
+	"$TOOL" attach >/tmp/a.out 2>&1; rc=$?
+	grep -q "bpf not in /sys/kernel/security/lsm: boot with lsm=...,bpf; LSM programs skipped" /tmp/a.out
+	chk attach_warns $((rc + $?)) "rc=$rc"
+	ikt_measure 3 nl
+	st=$("$TOOL" status --json 2>/dev/null)
+	lsm_missing=$(printf '%s' "$st" | grep -o '"program":"\(read_file\|load_data\)","function":"[^"]*","traces":"[^"]*","status":"missing"' | wc -l)
+	others_ok=$(printf '%s' "$st" | grep -c '"program":"add_entry_exit","function":"ima_add_template_entry","traces":"IMA appends","status":"attached"')
+	[ "$lsm_missing" = 2 ] && [ "$others_ok" = 1 ]; chk lsm_programs_skipped $? "lsm_missing=$lsm_missing appends_attached=$others_ok"
+	c=$(printf '%s' "$st" | sed -n 's/.*"ima_count":\([0-9]*\).*/\1/p')
+	s=$(printf '%s' "$st" | sed -n 's/.*"securityfs_count":\([0-9]*\).*/\1/p')
+	[ -n "$c" ] && [ "$c" = "$s" ]; chk count_exact $? "tracker=$c securityfs=$s"
+	"$TOOL" detach >/dev/null 2>&1
+}
