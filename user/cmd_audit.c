@@ -218,12 +218,7 @@ static void print_json(const struct ikt_audit *au, const struct ikt_view *v,
 		jw_key(&w, "digest");
 		jw_hex(&w, e->digest, sizeof(e->digest));
 		jw_kv_string(&w, "template", e->tmpl);
-		jw_key(&w, "name");
-		jw_string_n(&w, e->name, e->name_len);
-		if (!jw_string_is_utf8(e->name, e->name_len)) {
-			jw_key(&w, "name_hex");
-			jw_hex(&w, (const uint8_t *)e->name, e->name_len);
-		}
+		jw_kv_bytes(&w, "name", e->name, e->name_len);
 		jw_object_end(&w);
 	}
 	jw_array_end(&w);

@@ -105,18 +105,10 @@ void ikt_event_human(FILE *out, const struct ikt_event *e,
 	fprintf(out, " (%s)\n", v->why);
 }
 
-static void json_name(struct json_writer *w, const char *key, const char *s, size_t len)
+/* fixed-size, NUL-padded kernel buffer */
+static void json_name(struct json_writer *w, const char *key, const char *s, size_t size)
 {
-	size_t n = strnlen(s, len);
-	char hexkey[32];
-
-	jw_key(w, key);
-	jw_string_n(w, s, n);
-	if (!jw_string_is_utf8(s, n)) {
-		snprintf(hexkey, sizeof(hexkey), "%s_hex", key);
-		jw_key(w, hexkey);
-		jw_hex(w, (const uint8_t *)s, n);
-	}
+	jw_kv_bytes(w, key, s, strnlen(s, size));
 }
 
 void ikt_event_json(struct json_writer *w, const struct ikt_event *e,

@@ -198,6 +198,19 @@ void jw_kv_bool(struct json_writer *w, const char *k, bool v)
 	jw_bool(w, v);
 }
 
+void jw_kv_bytes(struct json_writer *w, const char *key, const char *s, size_t len)
+{
+	char hexkey[64];
+
+	jw_key(w, key);
+	jw_string_n(w, s, len);
+	if (!jw_string_is_utf8(s, len) || memchr(s, '\0', len)) {
+		snprintf(hexkey, sizeof(hexkey), "%s_hex", key);
+		jw_key(w, hexkey);
+		jw_hex(w, (const uint8_t *)s, len);
+	}
+}
+
 void jw_kv_u64_or_null(struct json_writer *w, const char *k, bool known, uint64_t v)
 {
 	jw_key(w, k);

@@ -41,6 +41,10 @@ void jw_kv_string(struct json_writer *w, const char *k, const char *v);
 void jw_kv_u64(struct json_writer *w, const char *k, uint64_t v);
 void jw_kv_i64(struct json_writer *w, const char *k, int64_t v);
 void jw_kv_bool(struct json_writer *w, const char *k, bool v);
+/* Untrusted bytes under key: the string (up to a NUL, invalid UTF-8 as
+ * U+FFFD) and, when that is not the whole of it (invalid UTF-8 or a NUL
+ * inside len), the raw bytes as hex under "<key>_hex", so nothing is lost. */
+void jw_kv_bytes(struct json_writer *w, const char *key, const char *s, size_t len);
 /* v when known, else null */
 void jw_kv_u64_or_null(struct json_writer *w, const char *k, bool known, uint64_t v);
 /* ends a top-level value with a newline (JSON lines) and flushes;

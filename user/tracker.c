@@ -22,9 +22,8 @@ static bool verbose_libbpf;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (level == LIBBPF_DEBUG || (level == LIBBPF_INFO && !verbose_libbpf))
-		return 0;
-	if (!verbose_libbpf)
+	/* --verbose: warnings (incl. the verifier log) and info, not debug */
+	if (!verbose_libbpf || level == LIBBPF_DEBUG)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
 }
@@ -50,13 +49,18 @@ static struct bpf_program *prog_of(struct imakexec_bpf *skel, const char *name)
 	return bpf_object__find_program_by_name(skel->obj, name);
 }
 
+struct reconcile_ctx {
+	struct ikt_tracker *t;
+	const struct ikt_env *env;
+};
+
 static int read_tracker(void *ctx, uint64_t *appended, uint64_t *inflight)
 {
-	struct ikt_tracker *t = ctx;
+	struct reconcile_ctx *rc = ctx;
 	struct ikt_state s;
 	__u32 zero = 0;
 
-	if (bpf_map_lookup_elem(t->state_fd, &zero, &s))
+	if (bpf_map_lookup_elem(rc->t->state_fd, &zero, &s))
 		return -errno;
 	*appended = s.appended;
 	*inflight = s.inflight;
@@ -65,33 +69,18 @@ static int read_tracker(void *ctx, uint64_t *appended, uint64_t *inflight)
 
 static int read_list(void *ctx, uint64_t *count)
 {
-	const struct ikt_env *env = ctx;
+	struct reconcile_ctx *rc = ctx;
 	char p[PATH_MAX];
 
-	ikt_ima_path(env, "runtime_measurements_count", p, sizeof(p));
+	ikt_ima_path(rc->env, "runtime_measurements_count", p, sizeof(p));
 	return ikt_read_u64(p, count);
-}
-
-struct reconcile_ctx {
-	struct ikt_tracker *t;
-	const struct ikt_env *env;
-};
-
-static int rc_tracker(void *ctx, uint64_t *a, uint64_t *f)
-{
-	return read_tracker(((struct reconcile_ctx *)ctx)->t, a, f);
-}
-
-static int rc_list(void *ctx, uint64_t *c)
-{
-	return read_list((void *)((struct reconcile_ctx *)ctx)->env, c);
 }
 
 /* base count + which kexec slots were already loaded before tracking */
 static int init_config(struct ikt_tracker *t, const struct ikt_env *env, FILE *err)
 {
 	struct reconcile_ctx rc = { t, env };
-	struct ikt_count_reader r = { rc_tracker, rc_list, &rc };
+	struct ikt_count_reader r = { read_tracker, read_list, &rc };
 	struct ikt_config c = {};
 	char p[PATH_MAX];
 	struct timespec ts;

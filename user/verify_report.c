@@ -102,19 +102,6 @@ void verify_report_text(FILE *f, const struct verify_result *res, const char *re
 		res->match ? "match" : "MISMATCH", res->checked - res->mismatched, res->checked);
 }
 
-static void json_name(struct json_writer *w, const char *key, const char *s, size_t len)
-{
-	char hexkey[64];
-
-	jw_key(w, key);
-	jw_string_n(w, s, len);
-	if (!jw_string_is_utf8(s, len) || memchr(s, '\0', len)) {
-		snprintf(hexkey, sizeof(hexkey), "%s_hex", key);
-		jw_key(w, hexkey);
-		jw_hex(w, (const uint8_t *)s, len);
-	}
-}
-
 static void json_banks(struct json_writer *w, const struct verify_result *res)
 {
 	jw_key(w, "banks");
@@ -214,7 +201,7 @@ static void json_record(struct json_writer *w, const struct verify_result *res,
 		jw_kv_u64(w, "pcr", e->pcr);
 		jw_kv_string(w, "template_digest", hex);
 		jw_kv_string(w, "template", e->template_name);
-		json_name(w, "name", e->event_name, e->event_name_len);
+		jw_kv_bytes(w, "name", e->event_name, e->event_name_len);
 		jw_object_end(w);
 	}
 	jw_array_end(w);
