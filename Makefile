@@ -31,6 +31,8 @@ FUZZ_OBJS := $(patsubst user/%.c,$(OUTPUT)/fuzz/obj/%.o,$(LIB_SRCS))
 FUZZ_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_SECONDS ?= 60
 APP := $(OUTPUT)/imakexec-trace
+# the VM guest's load generator (static: the initramfs has no libc)
+BURST := $(OUTPUT)/ikt-burst
 DEPS_STAMP := $(OUTPUT)/.deps
 
 ifeq ($(V),1)
@@ -42,7 +44,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .PHONY: all deps check unit vmcheck demo clean install fuzz fuzz-regress bench kernels gapcheck
-all: $(APP)
+all: $(APP) $(BURST)
 
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP):
@@ -64,6 +66,10 @@ $(OUTPUT)/user/%.o: user/%.c $(wildcard user/*.h) bpf/imakexec.h $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BURST): tests/vm/ikt-burst.c | $(DEPS_STAMP)
+	$(call msg,STATIC,$@)
+	$(Q)$(CC) $(CFLAGS) -static $< -o $@
 
 $(APP): $(OUTPUT)/user/main.o $(LIB_OBJS)
 	$(call msg,BINARY,$@)
@@ -163,5 +169,5 @@ $(HASHFLOOR): bench/hashfloor.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $< -lcrypto -o $@
 
-bench: $(APP) $(HASHFLOOR)
+bench: $(APP) $(BURST) $(HASHFLOOR)
 	$(Q)OUTPUT=$(OUTPUT) bench/run

@@ -82,6 +82,18 @@ static __always_inline struct ikt_event *reserve(struct ikt_state *s, __u32 type
 	return e;
 }
 
+/* A burst of measurements must not wake the consumer once per entry (two
+ * context switches each): measure events wake it only once the ring is an
+ * eighth full, and the monitor drains on its poll timeout, so a trickle
+ * still shows within a tenth of a second. Rare kexec events always wake. */
+static __always_inline void submit_measure(struct ikt_event *e)
+{
+	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	__u64 size = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE);
+
+	bpf_ringbuf_submit(e, avail >= size / 8 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+}
+
 /* Copy the SHA-1 template digest, the one binary_runtime_measurements shows.
  * It sits in the slot whose alg_id is TPM_ALG_SHA1; slots before it hold
  * other TPM banks, so the scan never runs past the array. */
@@ -103,13 +115,16 @@ static __always_inline void read_sha1_digest(struct ima_template_entry *entry,
 
 /* Bytes this entry adds to the binary list, by the kernel's own formula for
  * sizing the kexec buffer: pcr, SHA-1 digest, name length, name, data
- * length, data. */
-static __always_inline __u64 record_bytes(struct ima_template_entry *entry)
+ * length, data. tmpl receives the template name (custom templates are
+ * named by their format, so it may be long). */
+static __always_inline __u64 record_bytes(struct ima_template_entry *entry,
+					  char tmpl[128])
 {
-	char name[128];	/* custom templates are named by their format */
-	long n = bpf_probe_read_kernel_str(name, sizeof(name),
+	long n = bpf_probe_read_kernel_str(tmpl, 128,
 					   BPF_CORE_READ(entry, template_desc, name));
 
+	if (n <= 0)
+		tmpl[0] = 0;
 	return 4 + IKT_SHA1_LEN + 4 + (n > 0 ? n - 1 : 0) + 4 +
 	       BPF_CORE_READ(entry, template_data_len);
 }
@@ -131,6 +146,7 @@ int BPF_PROG(add_entry_exit, struct ima_template_entry *entry, int violation,
 {
 	struct ikt_state *s = get_state();
 	struct ikt_event *e;
+	char tmpl[128] = {};
 	__u64 idx;
 	long n;
 
@@ -142,7 +158,7 @@ int BPF_PROG(add_entry_exit, struct ima_template_entry *entry, int violation,
 		return 0;
 	}
 	idx = __sync_fetch_and_add(&s->appended, 1);
-	__sync_fetch_and_add(&s->appended_bytes, record_bytes(entry));
+	__sync_fetch_and_add(&s->appended_bytes, record_bytes(entry, tmpl));
 	if (violation)
 		__sync_fetch_and_add(&s->violations, 1);
 	__sync_fetch_and_add(&s->inflight, -1);
@@ -156,12 +172,11 @@ int BPF_PROG(add_entry_exit, struct ima_template_entry *entry, int violation,
 		e->flags |= IKT_F_VIOLATION;
 	else
 		read_sha1_digest(entry, e);
-	bpf_probe_read_kernel_str(e->tmpl, sizeof(e->tmpl),
-				  BPF_CORE_READ(entry, template_desc, name));
+	__builtin_memcpy(e->tmpl, tmpl, sizeof(e->tmpl) - 1);
 	n = bpf_probe_read_kernel_str(e->name, sizeof(e->name), filename);
 	if (n == sizeof(e->name))
 		e->flags |= IKT_F_NAME_TRUNC;
-	bpf_ringbuf_submit(e, 0);
+	submit_measure(e);
 	return 0;
 }
 

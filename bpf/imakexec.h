@@ -80,6 +80,10 @@ struct ikt_config {
 	__u32 base_valid;	/* base reconciled with securityfs */
 	__u32 preloaded;	/* IKT_SLOT_* already loaded at attach */
 	__u64 attach_boot_ns;	/* CLOCK_BOOTTIME at attach */
+	__u32 funcs_valid;	/* funcs below was recorded at attach */
+	__u32 funcs;		/* kernel functions attach found in BTF (bits
+				 * defined by user/hooks.c), so readers of the
+				 * pins need not parse the kernel BTF again */
 };
 
 struct ikt_event {

@@ -31,6 +31,7 @@ struct monitor {
 	struct ikt_config cfg;
 	struct ikt_state st;	/* as of the last refresh */
 	uint64_t events, measures;
+	uint64_t drops_seen;	/* state.drops when last reported */
 	struct json_writer w;
 	int err;
 };
@@ -118,7 +119,7 @@ static int on_event(void *ctx, void *data, size_t size)
 		refresh(m);
 	if (m->a->json) {
 		ikt_event_json(&m->w, e, &m->view, m->cfg.base);
-		if (jw_finish(&m->w)) {
+		if (jw_end_line(&m->w)) {
 			m->err = -EIO;
 			return -EIO;
 		}
@@ -130,6 +131,37 @@ static int on_event(void *ctx, void *data, size_t size)
 	if (m->a->count && m->events >= m->a->count)
 		stop = 1;
 	return stop ? 1 : 0;
+}
+
+/* Lost events are said in the stream, where they were lost, as soon as
+ * the monitor sees the drop counter move. */
+static int report_drops(struct monitor *m)
+{
+	struct ikt_state s;
+	struct timespec ts;
+	uint64_t n, ts_ns;
+
+	if (ikt_tracker_read(m->t, &s, NULL))
+		return -EIO;
+	if (s.drops == m->drops_seen)
+		return 0;
+	n = s.drops - m->drops_seen;
+	m->drops_seen = s.drops;
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	ts_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	if (m->a->json) {
+		jw_object_start(&m->w);
+		jw_kv_string(&m->w, "type", "drops");
+		jw_kv_u64(&m->w, "ts_ns", ts_ns);
+		jw_kv_u64(&m->w, "count", n);
+		jw_kv_u64(&m->w, "total", s.drops);
+		jw_object_end(&m->w);
+		return jw_end_line(&m->w) ? -EIO : 0;
+	}
+	printf("[%5" PRIu64 ".%06" PRIu64 "] DROPPED  %" PRIu64 " events: ring buffer full "
+	       "(counts stay exact; attach --ringbuf-kb to enlarge)\n",
+	       ts_ns / 1000000000, (ts_ns % 1000000000) / 1000, n);
+	return 0;
 }
 
 static void summary(struct monitor *m, uint64_t drops)
@@ -211,6 +243,7 @@ int cmd_monitor(int argc, char **argv)
 		ret = IKT_EXIT_ERROR;
 		goto cleanup;
 	}
+	m.drops_seen = s0.drops;
 	rb = ring_buffer__new(t.events_fd, on_event, &m, NULL);
 	if (!rb) {
 		fprintf(stderr, "imakexec-trace: cannot open the event ring buffer: %s\n",
@@ -224,13 +257,18 @@ int cmd_monitor(int argc, char **argv)
 		"Ctrl-C to stop\n", m.view.count, ikt_kexec_state_str(m.view.normal));
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (!stop) {
-		int n = ring_buffer__poll(rb, 200);
+		/* measure events wake us only in batches: drain on timeout too */
+		int n = ring_buffer__poll(rb, 100);
 
+		if (n == 0)
+			n = ring_buffer__consume(rb);
 		if (n < 0 && n != -EINTR) {
 			fprintf(stderr, "imakexec-trace: reading events failed: %s\n", strerror(-n));
 			ret = IKT_EXIT_ERROR;
 			break;
 		}
+		if (!m.err && (report_drops(&m) || fflush(stdout)))
+			m.err = -EIO;
 		if (m.err) {
 			fprintf(stderr, "imakexec-trace: writing events failed: %s\n", strerror(-m.err));
 			ret = IKT_EXIT_ERROR;
@@ -247,6 +285,7 @@ int cmd_monitor(int argc, char **argv)
 	/* drain what is already queued unless a count limit was reached */
 	if (!m.err && !(a.count && m.events >= a.count))
 		ring_buffer__consume(rb);
+	report_drops(&m);
 	refresh(&m);
 	ikt_tracker_read(&t, &s1, NULL);
 	summary(&m, s1.drops - s0.drops);

@@ -23,20 +23,50 @@ static const struct ikt_hook defaults[IKT_HOOK_COUNT] = {
 	[IKT_HOOK_LOAD_DATA] = { "load_data", "kernel image loaded by kexec_load", false, true, 0, "bpf_lsm_kernel_load_data", "" },
 };
 
-static bool has_func(const struct btf *btf, const char *name)
+#define N_COPY (sizeof(copy_candidates) / sizeof(*copy_candidates))
+#define COPY_BIT0 16	/* funcs bits: hook i's function, 16 + c: candidate c */
+
+/* the funcs bit of a probed function name, -1 if not one of ours */
+static int func_bit(const char *name)
 {
-	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) >= 0;
+	for (int i = 0; i < IKT_HOOK_COUNT; i++)
+		if (defaults[i].func[0] && !strcmp(defaults[i].func, name))
+			return i;
+	for (size_t c = 0; c < N_COPY; c++)
+		if (!strcmp(copy_candidates[c], name))
+			return COPY_BIT0 + (int)c;
+	return -1;
 }
 
-void ikt_hooks_probe(struct ikt_hooks *hs, const struct btf *vmlinux, bool bpf_lsm)
+struct func_source {
+	const struct btf *btf;	/* NULL: answer from recorded bits */
+	uint32_t recorded;
+	uint32_t *found;
+};
+
+static bool has_func(const struct func_source *src, const char *name)
+{
+	int bit = func_bit(name);
+	bool has;
+
+	if (src->btf)
+		has = btf__find_by_name_kind(src->btf, name, BTF_KIND_FUNC) >= 0;
+	else
+		has = bit >= 0 && (src->recorded & (1u << bit));
+	if (has && bit >= 0)
+		*src->found |= 1u << bit;
+	return has;
+}
+
+static void probe(struct ikt_hooks *hs, const struct func_source *src, bool bpf_lsm)
 {
 	memcpy(hs->h, defaults, sizeof(defaults));
 	for (int i = 0; i < IKT_HOOK_COUNT; i++) {
 		struct ikt_hook *h = &hs->h[i];
 
 		if (i == IKT_HOOK_COPY) {
-			for (size_t c = 0; c < sizeof(copy_candidates) / sizeof(*copy_candidates); c++)
-				if (has_func(vmlinux, copy_candidates[c])) {
+			for (size_t c = 0; c < N_COPY; c++)
+				if (has_func(src, copy_candidates[c])) {
 					snprintf(h->func, sizeof(h->func), "%s", copy_candidates[c]);
 					break;
 				}
@@ -52,7 +82,7 @@ void ikt_hooks_probe(struct ikt_hooks *hs, const struct btf *vmlinux, bool bpf_l
 			snprintf(h->reason, sizeof(h->reason),
 				 "bpf not in /sys/kernel/security/lsm: boot with lsm=...,bpf");
 			continue;
-		} else if (!has_func(vmlinux, h->func)) {
+		} else if (!has_func(src, h->func)) {
 			h->status = IKT_HOOK_MISSING;
 			snprintf(h->reason, sizeof(h->reason), "%s not in kernel BTF%s",
 				 h->func, i == IKT_HOOK_SNAPSHOT ?
@@ -67,6 +97,22 @@ void ikt_hooks_probe(struct ikt_hooks *hs, const struct btf *vmlinux, bool bpf_l
 		hs->mode = IKT_CARRY_LOAD;
 	else
 		hs->mode = IKT_CARRY_NONE;
+}
+
+void ikt_hooks_probe(struct ikt_hooks *hs, const struct btf *vmlinux, bool bpf_lsm)
+{
+	struct func_source src = { vmlinux, 0, &hs->funcs };	/* no BTF: none */
+
+	hs->funcs = 0;
+	probe(hs, &src, bpf_lsm);
+}
+
+void ikt_hooks_probe_recorded(struct ikt_hooks *hs, uint32_t funcs, bool bpf_lsm)
+{
+	struct func_source src = { NULL, funcs, &hs->funcs };
+
+	hs->funcs = 0;
+	probe(hs, &src, bpf_lsm);
 }
 
 const char *ikt_carry_mode_str(enum ikt_carry_mode m)

@@ -5,6 +5,7 @@
 #define IKT_HOOKS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct btf;
 
@@ -49,11 +50,15 @@ enum ikt_carry_mode {
 struct ikt_hooks {
 	struct ikt_hook h[IKT_HOOK_COUNT];
 	enum ikt_carry_mode mode;
+	uint32_t funcs;		/* probed kernel functions found (a bit each) */
 };
 
 /* Probe every hook against the kernel BTF (bpf_lsm: whether "bpf" is an
- * active LSM). Fills status MISSING/AVAILABLE and reasons. */
+ * active LSM). Fills status MISSING/AVAILABLE, reasons and funcs. */
 void ikt_hooks_probe(struct ikt_hooks *hs, const struct btf *vmlinux, bool bpf_lsm);
+/* The same from the funcs of an earlier probe of this boot's kernel
+ * (recorded by attach): no BTF parsing, which costs tens of ms. */
+void ikt_hooks_probe_recorded(struct ikt_hooks *hs, uint32_t funcs, bool bpf_lsm);
 const char *ikt_carry_mode_str(enum ikt_carry_mode m);
 const char *ikt_hook_status_str(enum ikt_hook_status s);
 

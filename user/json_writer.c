@@ -101,8 +101,17 @@ void jw_string_n(struct json_writer *w, const char *s, size_t len)
 	fputc('"', w->out);
 	while (i < len && p[i]) {
 		unsigned char c = p[i];
-		size_t n;
+		size_t n, run = i;
 
+		/* printable ASCII needing no escape goes out in one piece */
+		while (run < len && p[run] >= 0x20 && p[run] < 0x7f &&
+		       p[run] != '"' && p[run] != '\\')
+			run++;
+		if (run > i) {
+			fwrite(p + i, 1, run - i, w->out);
+			i = run;
+			continue;
+		}
 		switch (c) {
 		case '"': fputs("\\\"", w->out); i++; continue;
 		case '\\': fputs("\\\\", w->out); i++; continue;
@@ -136,30 +145,60 @@ void jw_string(struct json_writer *w, const char *s)
 
 void jw_hex(struct json_writer *w, const uint8_t *buf, size_t len)
 {
+	static const char digits[] = "0123456789abcdef";
+	char chunk[128];
+
 	sep(w);
 	fputc('"', w->out);
-	for (size_t i = 0; i < len; i++)
-		fprintf(w->out, "%02x", buf[i]);
+	while (len) {
+		size_t n = len < sizeof(chunk) / 2 ? len : sizeof(chunk) / 2;
+
+		for (size_t i = 0; i < n; i++) {
+			chunk[2 * i] = digits[buf[i] >> 4];
+			chunk[2 * i + 1] = digits[buf[i] & 0xf];
+		}
+		fwrite(chunk, 1, 2 * n, w->out);
+		buf += n;
+		len -= n;
+	}
 	fputc('"', w->out);
 }
 
+/* keys are this program's own plain-ASCII constants: no escaping */
 void jw_key(struct json_writer *w, const char *key)
 {
-	jw_string(w, key);
-	fputc(':', w->out);
+	sep(w);
+	fputc('"', w->out);
+	fputs(key, w->out);
+	fputs("\":", w->out);
 	w->after_key = true;
+}
+
+/* decimal digits of v, written without printf (the monitor's hot path) */
+static void put_u64(FILE *out, uint64_t v)
+{
+	char buf[20];
+	size_t i = sizeof(buf);
+
+	do {
+		buf[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	fwrite(buf + i, 1, sizeof(buf) - i, out);
 }
 
 void jw_u64(struct json_writer *w, uint64_t v)
 {
 	sep(w);
-	fprintf(w->out, "%" PRIu64, v);
+	put_u64(w->out, v);
 }
 
 void jw_i64(struct json_writer *w, int64_t v)
 {
 	sep(w);
-	fprintf(w->out, "%" PRId64, v);
+	if (v < 0)
+		fputc('-', w->out);
+	put_u64(w->out, v < 0 ? -(uint64_t)v : (uint64_t)v);
 }
 
 void jw_bool(struct json_writer *w, bool v)
@@ -220,13 +259,21 @@ void jw_kv_u64_or_null(struct json_writer *w, const char *k, bool known, uint64_
 		jw_null(w);
 }
 
-int jw_finish(struct json_writer *w)
+int jw_end_line(struct json_writer *w)
 {
 	if (w->depth != 0)
 		w->failed = true;
 	fputc('\n', w->out);
-	if (fflush(w->out) || ferror(w->out))
+	if (ferror(w->out))
 		w->failed = true;
 	w->first[0] = true;
+	return w->failed ? -1 : 0;
+}
+
+int jw_finish(struct json_writer *w)
+{
+	jw_end_line(w);
+	if (fflush(w->out))
+		w->failed = true;
 	return w->failed ? -1 : 0;
 }

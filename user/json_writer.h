@@ -25,6 +25,7 @@ void jw_object_start(struct json_writer *w);
 void jw_object_end(struct json_writer *w);
 void jw_array_start(struct json_writer *w);
 void jw_array_end(struct json_writer *w);
+/* key: a plain-ASCII constant of the caller (written as is, unescaped) */
 void jw_key(struct json_writer *w, const char *key);
 /* Bytes up to the first NUL or len, whichever comes first. Invalid UTF-8
  * bytes become U+FFFD; use jw_string_is_utf8() to decide whether to add a
@@ -50,6 +51,8 @@ void jw_kv_u64_or_null(struct json_writer *w, const char *k, bool known, uint64_
 /* ends a top-level value with a newline (JSON lines) and flushes;
  * returns -1 if anything failed */
 int jw_finish(struct json_writer *w);
+/* the same without the flush, for streams flushed in batches */
+int jw_end_line(struct json_writer *w);
 
 /* length of the valid UTF-8 sequence at s (1..4), 0 if invalid */
 size_t utf8_seq_len(const unsigned char *s, size_t avail);

@@ -97,6 +97,8 @@ static int init_config(struct ikt_tracker *t, const struct ikt_env *env, FILE *e
 	}
 	c.base = base;
 	c.base_valid = 1;
+	c.funcs = t->hooks.funcs;
+	c.funcs_valid = 1;
 	ikt_sys_path(env, "/sys/kernel/kexec_loaded", p, sizeof(p));
 	if (!ikt_read_u64(p, &v) && v)
 		c.preloaded |= IKT_SLOT_NORMAL;
@@ -245,11 +247,35 @@ static int open_pin(const char *dir, const char *name)
 	return bpf_obj_get(p);
 }
 
+/* Pins written by a newer version may hold longer values (layouts only
+ * append): reading them into our structs would overrun them. */
+static int check_value_size(int fd, size_t ours, const char *dir, FILE *err)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		fprintf(err, "imakexec-trace: cannot inspect the maps pinned in %s: %s\n",
+			dir, strerror(errno));
+		return IKT_EXIT_ERROR;
+	}
+	if (info.value_size > ours) {
+		fprintf(err, "imakexec-trace: %s was pinned by a newer imakexec-trace "
+			"(map %s holds %u bytes, this version knows %zu): use that "
+			"version, or 'detach' then 'attach' with this one\n",
+			dir, info.name, info.value_size, ours);
+		return IKT_EXIT_ERROR;
+	}
+	return 0;
+}
+
 int ikt_tracker_open_pinned(struct ikt_tracker *t, const struct ikt_env *env,
 			    const char *dir, FILE *err)
 {
+	struct ikt_config c;
 	struct btf *vmlinux;
 	char p[PATH_MAX];
+	int ret;
 
 	if (!ikt_is_pinned(dir))
 		return IKT_EXIT_NOTATTACHED;
@@ -264,9 +290,16 @@ int ikt_tracker_open_pinned(struct ikt_tracker *t, const struct ikt_env *env,
 			dir, strerror(errno));
 		return IKT_EXIT_ERROR;
 	}
-	vmlinux = btf__load_vmlinux_btf();
-	ikt_hooks_probe(&t->hooks, vmlinux, env->bpf_lsm);
-	btf__free(vmlinux);
+	if ((ret = check_value_size(t->state_fd, sizeof(struct ikt_state), dir, err)) ||
+	    (ret = check_value_size(t->config_fd, sizeof(struct ikt_config), dir, err)))
+		return ret;
+	if (!ikt_tracker_read(t, NULL, &c) && c.funcs_valid) {
+		ikt_hooks_probe_recorded(&t->hooks, c.funcs, env->bpf_lsm);
+	} else {	/* pinned by a version that did not record them */
+		vmlinux = btf__load_vmlinux_btf();
+		ikt_hooks_probe(&t->hooks, vmlinux, env->bpf_lsm);
+		btf__free(vmlinux);
+	}
 	for (int i = 0; i < IKT_HOOK_COUNT; i++) {
 		struct ikt_hook *h = &t->hooks.h[i];
 
@@ -288,9 +321,10 @@ int ikt_tracker_read(const struct ikt_tracker *t, struct ikt_state *s,
 {
 	__u32 zero = 0;
 
-	if (s && bpf_map_lookup_elem(t->state_fd, &zero, s))
+	/* pins of an older version hold shorter values: the rest reads 0 */
+	if (s && (memset(s, 0, sizeof(*s)), bpf_map_lookup_elem(t->state_fd, &zero, s)))
 		return -errno;
-	if (c && bpf_map_lookup_elem(t->config_fd, &zero, c))
+	if (c && (memset(c, 0, sizeof(*c)), bpf_map_lookup_elem(t->config_fd, &zero, c)))
 		return -errno;
 	return 0;
 }

@@ -1,0 +1,67 @@
+# bench/guest/overhead.sh (sourced by the guest's /init, see bench/vm):
+# tracer overhead and CLI latency, all in one boot without a TPM.
+# Workloads (tests/vm/ikt-burst.c): "exec" creates and runs distinct tiny
+# executables (one BPRM_CHECK entry each), "write" rewrites and reads one
+# file (one FILE_CHECK entry each: the cheapest measurement there is).
+# Modes: off (not attached), attach (pinned tracking, no consumer),
+# monitor (attached + `monitor --json` writing to a tmpfs file). Rounds
+# run the modes in ABC CBA ... order so a drift along the boot (the IMA
+# hash table fills up) weighs on every mode alike.
+IKT_SELFCHECK=1
+ROUNDS=$(ikt_arg rounds 5)
+NEXEC=$(ikt_arg nexec 1000)
+NWRITE=$(ikt_arg nwrite 5000)
+
+mode_on() {
+	case $1 in
+	off) ;;
+	attach) $TOOL attach >/dev/null 2>&1 || ikt error=attach_failed ;;
+	monitor)
+		$TOOL attach >/dev/null 2>&1 || ikt error=attach_failed
+		$TOOL monitor --json >/tmp/mon.json 2>/dev/null &
+		MON=$!
+		sleep 1 ;;
+	esac
+}
+
+mode_off() {
+	if [ "$1" = monitor ]; then
+		kill -INT $MON; wait $MON
+		tail -n 1 /tmp/mon.json | grep -q '"type":"summary"' || ikt error=monitor_no_summary
+		rm -f /tmp/mon.json
+	fi
+	[ "$1" = off ] || $TOOL detach >/dev/null 2>&1 || ikt error=detach_failed
+}
+
+latency() { # latency LABEL: CLI wall times at the current list length
+	$TOOL attach >/dev/null 2>&1
+	n=$(ikt_count)
+	for c in status audit; do
+		ikt bench=latency at=$1 entries=$n cmd=$c $(ikt-burst time 20 $TOOL $c | cut -d' ' -f3-)
+	done
+	$TOOL detach >/dev/null 2>&1
+}
+
+stage1() {
+	[ -x "$TOOL" ] && command -v ikt-burst >/dev/null || { ikt error=tool_or_ikt-burst_missing; return; }
+	latency start
+	# warm-up, not counted: first-run costs (page cache, TCG translation)
+	ikt-burst exec "$NEXEC" /tmp/x >/dev/null
+	ikt-burst write "$NWRITE" /tmp/w >/dev/null
+	r=1
+	while [ $r -le "$ROUNDS" ]; do
+		if [ $((r % 2)) = 1 ]; then order="off attach monitor"; else order="monitor attach off"; fi
+		for m in $order; do
+			mode_on $m
+			ikt bench=overhead round=$r mode=$m work=exec $(ikt-burst exec "$NEXEC" /tmp/x | cut -d' ' -f3-)
+			ikt bench=overhead round=$r mode=$m work=write $(ikt-burst write "$NWRITE" /tmp/w | cut -d' ' -f3-)
+			mode_off $m
+		done
+		r=$((r + 1))
+	done
+	latency end
+	# CPU-bound reference, also timed on the host: the TCG slowdown factor
+	head -c 4194304 /dev/zero >/tmp/ref.bin
+	ikt bench=reference $(ikt-burst time 5 /bin/sha256sum /tmp/ref.bin | cut -d' ' -f3-)
+	ikt check=overhead_ran ok=1
+}

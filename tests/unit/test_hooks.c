@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Hook probing against synthetic kernel BTF, and the recorded-funcs probe
+ * that readers of the pins use instead: both must agree on every kernel. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <bpf/btf.h>
+#include "hooks.h"
+
+static const char *const common[] = {
+	"ima_add_template_entry", "__x64_sys_kexec_file_load", "__x64_sys_kexec_load",
+	"kernel_kexec", "bpf_lsm_kernel_read_file", "bpf_lsm_kernel_load_data", NULL,
+};
+
+/* a kernel BTF with the common functions plus extra (NULL-terminated) */
+static struct btf *kernel_btf(const char *const *extra)
+{
+	struct btf *b = btf__new_empty();
+	int proto;
+
+	assert_non_null(b);
+	proto = btf__add_func_proto(b, 0);
+	assert_true(proto > 0);
+	for (int i = 0; common[i]; i++)
+		assert_true(btf__add_func(b, common[i], BTF_FUNC_GLOBAL, proto) > 0);
+	for (int i = 0; extra && extra[i]; i++)
+		assert_true(btf__add_func(b, extra[i], BTF_FUNC_GLOBAL, proto) > 0);
+	return b;
+}
+
+/* probe from BTF, then from the recorded funcs: identical results */
+static void probe_both(const char *const *extra, bool bpf_lsm, struct ikt_hooks *hs)
+{
+	struct btf *b = kernel_btf(extra);
+	struct ikt_hooks again;
+
+	ikt_hooks_probe(hs, b, bpf_lsm);
+	btf__free(b);
+	ikt_hooks_probe_recorded(&again, hs->funcs, bpf_lsm);
+	assert_int_equal(again.mode, hs->mode);
+	assert_int_equal(again.funcs, hs->funcs);
+	for (int i = 0; i < IKT_HOOK_COUNT; i++) {
+		assert_int_equal(again.h[i].status, hs->h[i].status);
+		assert_string_equal(again.h[i].func, hs->h[i].func);
+		assert_string_equal(again.h[i].reason, hs->h[i].reason);
+	}
+}
+
+static void test_stock_no_ima_kexec(void **state)
+{
+	struct ikt_hooks hs;
+
+	(void)state;
+	probe_both(NULL, true, &hs);
+	assert_int_equal(hs.mode, IKT_CARRY_NONE);
+	assert_int_equal(hs.h[IKT_HOOK_SNAPSHOT].status, IKT_HOOK_MISSING);
+	assert_non_null(strstr(hs.h[IKT_HOOK_SNAPSHOT].reason, "CONFIG_IMA_KEXEC"));
+	assert_int_equal(hs.h[IKT_HOOK_COPY].status, IKT_HOOK_MISSING);
+	assert_int_equal(hs.h[IKT_HOOK_ADD_EXIT].status, IKT_HOOK_AVAILABLE);
+	assert_int_equal(hs.h[IKT_HOOK_READ_FILE].status, IKT_HOOK_AVAILABLE);
+}
+
+static void test_load_snapshot(void **state)
+{
+	static const char *const extra[] = { "ima_add_kexec_buffer", NULL };
+	struct ikt_hooks hs;
+
+	(void)state;
+	probe_both(extra, true, &hs);
+	assert_int_equal(hs.mode, IKT_CARRY_LOAD);
+	assert_int_equal(hs.h[IKT_HOOK_SNAPSHOT].status, IKT_HOOK_AVAILABLE);
+}
+
+static void test_execute_copy_patched_and_mainline(void **state)
+{
+	static const char *const patched[] = { "ima_add_kexec_buffer", "ima_kexec_execute_copy", NULL };
+	static const char *const mainline[] = { "ima_add_kexec_buffer", "ima_update_kexec_buffer", NULL };
+	struct ikt_hooks hs;
+
+	(void)state;
+	probe_both(patched, true, &hs);
+	assert_int_equal(hs.mode, IKT_CARRY_EXECUTE);
+	assert_string_equal(hs.h[IKT_HOOK_COPY].func, "ima_kexec_execute_copy");
+	probe_both(mainline, true, &hs);
+	assert_string_equal(hs.h[IKT_HOOK_COPY].func, "ima_update_kexec_buffer");
+}
+
+static void test_no_bpf_lsm(void **state)
+{
+	struct ikt_hooks hs;
+
+	(void)state;
+	probe_both(NULL, false, &hs);
+	assert_int_equal(hs.h[IKT_HOOK_READ_FILE].status, IKT_HOOK_MISSING);
+	assert_int_equal(hs.h[IKT_HOOK_LOAD_DATA].status, IKT_HOOK_MISSING);
+	assert_non_null(strstr(hs.h[IKT_HOOK_READ_FILE].reason, "lsm=...,bpf"));
+	assert_int_equal(hs.h[IKT_HOOK_EXECUTE].status, IKT_HOOK_AVAILABLE);
+}
+
+static void test_no_btf_traces_nothing(void **state)
+{
+	struct ikt_hooks hs;
+
+	(void)state;
+	ikt_hooks_probe(&hs, NULL, true);
+	assert_int_equal(hs.funcs, 0);
+	for (int i = 0; i < IKT_HOOK_COUNT; i++)
+		assert_int_equal(hs.h[i].status, IKT_HOOK_MISSING);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stock_no_ima_kexec),
+		cmocka_unit_test(test_load_snapshot),
+		cmocka_unit_test(test_execute_copy_patched_and_mainline),
+		cmocka_unit_test(test_no_bpf_lsm),
+		cmocka_unit_test(test_no_btf_traces_nothing),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
