@@ -7,6 +7,14 @@ TOOL=/bin/imakexec-trace
 
 ikt() { echo "IKT $*"; }
 
+chk() { # chk NAME STATUS DETAIL: a scenario self-check (STATUS 0 = ok)
+	if [ "$2" = 0 ]; then ikt check=$1 ok=1 "$3"; else ikt check=$1 ok=0 "$3"; fi
+}
+
+jfield() { # jfield KEY: the last integer field KEY of the JSON on stdin
+	sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" | tail -n 1
+}
+
 ikt_arg() { # ikt_arg NAME DEFAULT: value of ikt.NAME= on the kernel cmdline
 	v=$(tr ' ' '\n' </proc/cmdline | sed -n "s/^ikt\.$1=//p" | tail -n1)
 	echo "${v:-$2}"

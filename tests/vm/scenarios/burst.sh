@@ -23,8 +23,6 @@ N=$(ikt_arg burst 100000)
 N2=$(ikt_arg burst2 20000)
 N3=$(ikt_arg burst3 5000)
 
-chk() { if [ "$2" = 0 ]; then ikt check=$1 ok=1 "$3"; else ikt check=$1 ok=0 "$3"; fi; }
-jfield() { sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" | tail -n 1; }
 status_field() { "$TOOL" status --json 2>/dev/null | jfield "$1"; }
 
 counts_exact() { # counts_exact NAME

@@ -7,12 +7,6 @@
 #  - unprivileged user: exit 77; bpffs not mounted: attach exit 78 with the
 #    mount hint, monitor still runs unpinned
 #  - detach leaves nothing behind
-chk() { # chk NAME COND-RESULT(0=ok) DETAIL
-	if [ "$2" = 0 ]; then ikt check=$1 ok=1 "$3"; else ikt check=$1 ok=0 "$3"; fi
-}
-jfield() { # jfield KEY: integer field of the JSON on stdin
-	sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"
-}
 stage1() {
 	if [ ! -x "$TOOL" ]; then
 		ikt "skip=imakexec-trace_not_in_initramfs(run_make_first)"

@@ -2,7 +2,6 @@
 # nobpflsm: booted without bpf in lsm= (the later lsm= wins). attach must
 # warn, skip only the two LSM programs, attach the rest and still count
 # exactly; status must say what is not traced.
-chk() { if [ "$2" = 0 ]; then ikt check=$1 ok=1 "$3"; else ikt check=$1 ok=0 "$3"; fi; }
 stage1() {
 	if [ ! -x "$TOOL" ]; then
 		ikt "skip=imakexec-trace_not_in_initramfs(run_make_first)"

@@ -1,4 +1,4 @@
-# bench/guest/burst.sh (sourced by the guest's /init, see bench/vm): one
+# bench/guest/ringsize.sh (sourced by the guest's /init, see bench/vm): one
 # burst of ikt.n (default 100000) measurements through the ring buffer
 # (ikt.ringkb KiB) with `monitor --json` consuming, in a fresh boot
 # without a TPM. Reports the burst rate, events the monitor received,
@@ -6,8 +6,6 @@
 IKT_SELFCHECK=1
 N=$(ikt_arg n 100000)
 RINGKB=$(ikt_arg ringkb 256)
-
-jfield() { sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" | tail -n 1; }
 
 stage1() {
 	[ -x "$TOOL" ] && command -v ikt-burst >/dev/null || { ikt error=tool_or_ikt-burst_missing; return; }
@@ -26,6 +24,5 @@ stage1() {
 		drops=$(printf '%s' "$sum" | jfield ringbuf_drops) \
 		drop_records=$(grep -c '"type":"drops"' /tmp/mon.json) \
 		tracker_count=$c securityfs_count=$s
-	[ -n "$c" ] && [ "$c" = "$s" ]
-	if [ $? = 0 ]; then ikt check=count_exact ok=1; else ikt check=count_exact ok=0; fi
+	[ -n "$c" ] && [ "$c" = "$s" ]; chk count_exact $? "tracker=$c securityfs=$s"
 }
