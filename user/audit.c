@@ -3,17 +3,33 @@
 #include "audit.h"
 #include "exitcodes.h"
 
+/* The entries serialized at load sit, byte for byte, at the head of
+ * binary_runtime_measurements (the kernel writes both with the same show
+ * function), unless the segment was full and the last one was cut. */
+static void skip_snapshot(struct ikt_audit *a, const struct ikt_state *s)
+{
+	const struct ikt_snapshot *p = &s->snap;
+
+	if (!p->valid || !p->count || p->bytes <= IKT_KEXEC_HDR_BYTES ||
+	    p->bytes >= p->segment_size)
+		return;
+	a->skip_count = p->count;
+	a->skip_bytes = p->bytes - IKT_KEXEC_HDR_BYTES;
+}
+
 void ikt_audit_plan(struct ikt_audit *a, const struct ikt_view *v,
 		    const struct ikt_state *s, int kexec_loaded)
 {
 	memset(a, 0, sizeof(*a));
 	a->count = v->count;
 	a->lost_from = UINT64_MAX;
+	a->read_from = UINT64_MAX;
 	a->why = v->why;
 	/* the kernel's own flag wins over our traced state when they differ */
 	if (kexec_loaded == 0) {
 		a->verdict = IKT_A_NOT_LOADED;
 		a->why = "no kexec image loaded (/sys/kernel/kexec_loaded is 0)";
+		a->skip_all = v->count_known;
 		return;
 	}
 	switch (v->verdict) {
@@ -32,11 +48,12 @@ void ikt_audit_plan(struct ikt_audit *a, const struct ikt_view *v,
 		return;
 	case IKT_V_GAP:
 	case IKT_V_SAFE:
+		skip_snapshot(a, s);
 		if (v->mode == IKT_CARRY_EXECUTE) {
 			a->verdict = IKT_A_SAFE;
 			a->check_fit = s->snap.valid && s->snap.segment_size;
 			a->segment_size = s->snap.segment_size;
-			a->list_bytes = IKT_KEXEC_HDR_BYTES;
+			a->list_bytes = IKT_KEXEC_HDR_BYTES + a->skip_bytes;
 			if (!a->check_fit)
 				a->why = "kernel copies the IMA list at kexec execute "
 					 "(segment size unknown: fit not checked)";

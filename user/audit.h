@@ -33,12 +33,19 @@ struct ikt_audit {
 	bool check_fit;		/* execute-copy: does the list fit the segment */
 	uint64_t segment_size;
 	uint64_t list_bytes;	/* bytes the copy needs, header included */
+	/* Reading the list costs O(n^2) in the kernel (every 4 KiB read()
+	 * walks it from the head), so skip what cannot matter: */
+	bool skip_all;		/* verdict needs no entry (nothing loaded) */
+	uint64_t skip_count;	/* entries of the load snapshot: not at risk */
+	uint64_t skip_bytes;	/* their bytes in binary_runtime_measurements */
+	uint64_t read_from;	/* first entry read; UINT64_MAX: list not read */
 };
 
 /* kexec_loaded: /sys/kernel/kexec_loaded (0/1), or -1 if unreadable */
 void ikt_audit_plan(struct ikt_audit *a, const struct ikt_view *v,
 		    const struct ikt_state *s, int kexec_loaded);
-/* Feed each list entry in order; record_bytes is what the kernel counts for
+/* Feed each list entry in order (from entry skip_count, at byte
+ * skip_bytes, when the reader can seek there; log_count starts at it); record_bytes is what the kernel counts for
  * it (pcr, digest, name length, name, data length, data). Returns true if
  * the entry will be missing from the next kernel's log. */
 bool ikt_audit_entry(struct ikt_audit *a, uint64_t seq, uint64_t record_bytes);

@@ -115,16 +115,34 @@ static uint64_t kernel_record_bytes(const struct ima_record *r)
 
 static int scan_log(struct ikt_audit *au, const char *path, struct risk_list *rl)
 {
+	const struct ikt_audit plan = *au;
+	uint64_t skip = plan.skip_count;
 	struct ima_record r;
 	struct imalog l;
 	char err[IMALOG_ERR_LEN];
+	bool seeked = false;
 	int ret;
 
+	if (au->skip_all) {
+		au->log_count = au->count;
+		ikt_audit_finish(au);
+		return 0;
+	}
+again:
 	ret = imalog_open(&l, path);
 	if (ret) {
 		fprintf(stderr, "imakexec-trace audit: cannot open %s: %s\n",
 			path ? path : IMA_DEFAULT_LOG, strerror(-ret));
 		return IKT_EXIT_ERROR;
+	}
+	/* the live list only: a saved copy need not start like the snapshot */
+	*au = plan;
+	au->read_from = 0;
+	if (!path && skip && !imalog_seek(&l, plan.skip_bytes, skip)) {
+		seeked = true;
+		au->log_count = au->read_from = skip;
+	} else if (au->check_fit) {
+		au->list_bytes -= plan.skip_bytes;	/* read and counted below */
 	}
 	while ((ret = imalog_next(&l, &r)) == 1) {
 		if (!ikt_audit_entry(au, r.index, kernel_record_bytes(&r)))
@@ -140,6 +158,14 @@ static int scan_log(struct ikt_audit *au, const char *path, struct risk_list *rl
 			ret = -1;
 			break;
 		}
+	}
+	if (ret < 0 && seeked) {	/* not a record boundary after all: read it all */
+		imalog_close(&l);
+		risk_free(rl);
+		memset(rl, 0, sizeof(*rl));
+		skip = 0;
+		seeked = false;
+		goto again;
 	}
 	if (ret < 0 && l.err[0])
 		fprintf(stderr, "imakexec-trace audit: %s\n", l.err);
@@ -203,6 +229,7 @@ static void print_json(const struct ikt_audit *au, const struct ikt_view *v,
 	jw_kv_string(&w, "carry_mode", ikt_carry_mode_str(v->mode));
 	jw_kv_string(&w, "kexec_state", ikt_kexec_state_str(v->normal));
 	jw_kv_u64(&w, "ima_count", au->log_count);
+	jw_kv_u64_or_null(&w, "list_read_from", au->read_from != UINT64_MAX, au->read_from);
 	jw_kv_u64(&w, "at_risk", au->at_risk);
 	jw_kv_u64_or_null(&w, "first_lost_seq", au->at_risk, au->lost_from);
 	jw_kv_u64_or_null(&w, "segment_size", au->check_fit, au->segment_size);

@@ -29,6 +29,17 @@ int imalog_open(struct imalog *l, const char *path)
 	return 0;
 }
 
+int imalog_seek(struct imalog *l, uint64_t offset, uint64_t index)
+{
+	if (l->count || l->offset || l->end || offset > INT64_MAX)
+		return -EINVAL;
+	if (fseeko(l->f, (off_t)offset, SEEK_SET))
+		return -errno;
+	l->offset = offset;
+	l->count = index;
+	return 0;
+}
+
 void imalog_init_fp(struct imalog *l, FILE *f, const char *label)
 {
 	const char *base = strrchr(label, '/');

@@ -91,6 +91,10 @@ struct imalog {
 int imalog_open(struct imalog *l, const char *path);
 /* read from f (not closed by imalog_close); label names it in messages */
 void imalog_init_fp(struct imalog *l, FILE *f, const char *label);
+/* Before the first imalog_next: continue at byte offset, the record there
+ * being number index (a known record boundary, e.g. the end of a kexec
+ * load snapshot). 0 or -errno (not seekable). */
+int imalog_seek(struct imalog *l, uint64_t offset, uint64_t index);
 /* 1: record in *r (valid until the next call); 0: clean end of list;
  * -1: malformed or truncated input or I/O error, message in l->err */
 int imalog_next(struct imalog *l, struct ima_record *r);

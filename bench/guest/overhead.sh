@@ -33,12 +33,20 @@ mode_off() {
 	[ "$1" = off ] || $TOOL detach >/dev/null 2>&1 || ikt error=detach_failed
 }
 
-latency() { # latency RUNS: CLI wall times at the current list length
+latency() { # latency RUNS: CLI wall times at the current list length;
+	# audit without and with a kexec image loaded (then it reads the list)
 	$TOOL attach >/dev/null 2>&1
 	n=$(ikt_count)
-	for c in status audit; do
-		ikt bench=latency entries=$n cmd=$c $(ikt-burst time "$1" $TOOL $c | cut -d' ' -f3-)
-	done
+	ikt bench=latency entries=$n cmd=status $(ikt-burst time "$1" $TOOL status | cut -d' ' -f3-)
+	ikt bench=latency entries=$n cmd=audit $(ikt-burst time "$1" $TOOL audit | cut -d' ' -f3-)
+	if kexec -s -l /boot/bzImage --append=ikt.bench >/dev/null 2>&1; then
+		n=$(ikt_count)
+		v=$($TOOL audit 2>/dev/null | sed -n 's/^verdict: \([A-Z-]*\).*/\1/p')
+		ikt bench=latency entries=$n cmd=audit-$v $(ikt-burst time "$1" $TOOL audit | cut -d' ' -f3-)
+		kexec -s -u >/dev/null 2>&1
+	else
+		ikt error=kexec_load_failed
+	fi
 	$TOOL detach >/dev/null 2>&1
 }
 

@@ -136,6 +136,87 @@ static void test_unknown_stays_unknown(void **state)
 	assert_string_equal(ikt_audit_verdict_str(a.verdict), "UNKNOWN");
 }
 
+static void snapshot(uint64_t count, uint64_t list_bytes, uint64_t segment)
+{
+	s.snap.valid = 1;
+	s.snap.count = count;
+	s.snap.bytes = IKT_KEXEC_HDR_BYTES + list_bytes;
+	s.snap.segment_size = segment;
+}
+
+/* the reader may start after the load snapshot: nothing there is at risk */
+static void test_gap_skips_snapshot_entries(void **state)
+{
+	struct ikt_audit a;
+
+	(void)state;
+	v.verdict = IKT_V_GAP;
+	v.mode = IKT_CARRY_LOAD;
+	v.lost_from = 7;
+	snapshot(7, 700, 4096);
+	ikt_audit_plan(&a, &v, &s, 1);
+	assert_int_equal(a.skip_count, 7);
+	assert_int_equal(a.skip_bytes, 700);
+	assert_false(a.skip_all);
+	a.log_count = a.skip_count;
+	for (uint64_t i = 7; i < 10; i++)
+		ikt_audit_entry(&a, i, 100);
+	ikt_audit_finish(&a);
+	assert_int_equal(a.verdict, IKT_A_GAP);
+	assert_int_equal(a.at_risk, 3);
+	assert_int_equal(a.log_count, 10);
+}
+
+/* a full segment may end in a cut record: its size says nothing */
+static void test_full_snapshot_is_not_skipped(void **state)
+{
+	struct ikt_audit a;
+
+	(void)state;
+	v.verdict = IKT_V_GAP;
+	v.mode = IKT_CARRY_LOAD;
+	v.lost_from = 7;
+	snapshot(7, 4096 - IKT_KEXEC_HDR_BYTES, 4096);
+	ikt_audit_plan(&a, &v, &s, 1);
+	assert_int_equal(a.skip_count, 0);
+	snapshot(0, 0, 4096);
+	ikt_audit_plan(&a, &v, &s, 1);
+	assert_int_equal(a.skip_count, 0);
+}
+
+static void test_not_loaded_reads_nothing(void **state)
+{
+	struct ikt_audit a;
+
+	(void)state;
+	v.count = 42;
+	ikt_audit_plan(&a, &v, &s, 0);
+	assert_int_equal(a.verdict, IKT_A_NOT_LOADED);
+	assert_true(a.skip_all);
+	v.count_known = false;
+	ikt_audit_plan(&a, &v, &s, 0);
+	assert_false(a.skip_all);
+}
+
+/* execute-copy: the skipped entries' bytes still count toward the fit */
+static void test_execute_copy_counts_skipped_bytes(void **state)
+{
+	struct ikt_audit a;
+
+	(void)state;
+	v.verdict = IKT_V_SAFE;
+	v.mode = IKT_CARRY_EXECUTE;
+	snapshot(5, 500, 1000);
+	ikt_audit_plan(&a, &v, &s, 1);
+	assert_int_equal(a.list_bytes, IKT_KEXEC_HDR_BYTES + 500);
+	for (uint64_t i = 5; i < 10; i++)
+		ikt_audit_entry(&a, i, 100);
+	ikt_audit_finish(&a);
+	/* 524 + 4 x 100 = 924 fits, the fifth reaches 1024 */
+	assert_int_equal(a.verdict, IKT_A_OVERFLOW);
+	assert_int_equal(a.lost_from, 9);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -146,6 +227,10 @@ int main(void)
 		cmocka_unit_test_setup(test_execute_copy_overflow_cuts_whole_records, setup),
 		cmocka_unit_test_setup(test_kernel_flag_overrides_tracker, setup),
 		cmocka_unit_test_setup(test_unknown_stays_unknown, setup),
+		cmocka_unit_test_setup(test_gap_skips_snapshot_entries, setup),
+		cmocka_unit_test_setup(test_full_snapshot_is_not_skipped, setup),
+		cmocka_unit_test_setup(test_not_loaded_reads_nothing, setup),
+		cmocka_unit_test_setup(test_execute_copy_counts_skipped_bytes, setup),
 	};
 	return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -277,9 +278,39 @@ static void test_mutations(void **state)
 	}
 }
 
+/* continue at a known record boundary: indices and offsets carry on */
+static void test_seek_to_record_boundary(void **state)
+{
+	struct imalog l;
+	struct ima_record r;
+	size_t second;
+	FILE *f;
+
+	(void)state;
+	tb_ima_ng(&log_buf, 10, 0x11, "boot_aggregate", 0);
+	second = log_buf.n;
+	tb_ima_ng(&log_buf, 10, 0x22, "/bin/a", 0);
+	tb_ima_ng(&log_buf, 10, 0x33, "/bin/b", 0);
+	f = tb_file(&log_buf);
+	assert_non_null(f);
+	imalog_init_fp(&l, f, "log");
+	assert_int_equal(imalog_seek(&l, second, 1), 0);
+	assert_int_equal(imalog_next(&l, &r), 1);
+	assert_int_equal(r.index, 1);
+	assert_int_equal(r.offset, second);
+	assert_int_equal(imalog_next(&l, &r), 1);
+	assert_int_equal(r.index, 2);
+	assert_int_equal(imalog_next(&l, &r), 0);
+	/* only before the first record */
+	assert_int_equal(imalog_seek(&l, 0, 0), -EINVAL);
+	imalog_close(&l);
+	fclose(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_seek_to_record_boundary, setup),
 		cmocka_unit_test_setup(test_empty, setup),
 		cmocka_unit_test_setup(test_ima_ng_and_ima, setup),
 		cmocka_unit_test_setup(test_all_templates, setup),

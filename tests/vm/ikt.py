@@ -470,6 +470,10 @@ def auditverify_checks(log, r, facts, problems):
     lost = r.get("lost") or []
     facts.add("audit_verdict", au.get("verdict"))
     facts.add("audit_at_risk", au.get("at_risk"))
+    # on a load-snapshot kernel audit reads only what follows the snapshot
+    facts.add("audit_read_from", au.get("list_read_from"))
+    if au.get("verdict") == "GAP" and au.get("list_read_from") != r.get("snap"):
+        problems.append("audit_read_from_%s_want_snapshot_%s" % (au.get("list_read_from"), r.get("snap")))
     want_rc = 1 if lost else 0
     if log["tool_rc"].get("audit") != want_rc:
         problems.append("audit_rc_%s_want_%d" % (log["tool_rc"].get("audit"), want_rc))
