@@ -30,6 +30,8 @@ FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_OBJS := $(patsubst user/%.c,$(OUTPUT)/fuzz/obj/%.o,$(LIB_SRCS))
 FUZZ_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_SECONDS ?= 60
+# make check (fuzz-regress): replay, then a short bounded run per target
+FUZZ_CHECK_SECONDS ?= 5
 APP := $(OUTPUT)/imakexec-trace
 # the VM guest's load generator (static: the initramfs has no libc)
 BURST := $(OUTPUT)/ikt-burst
@@ -92,8 +94,8 @@ $(OUTPUT)/asan/tests/%: tests/unit/%.c $(SAN_OBJS)
 
 # libFuzzer targets (clang): user code instrumented, each target linked
 # against it. `make fuzz` runs every target FUZZ_SECONDS seconds after
-# replaying its seed corpus and saved crashers; `make fuzz-regress` only
-# replays them (part of `make check`).
+# replaying its seed corpus and saved crashers; `make fuzz-regress` (part of
+# `make check`) replays them, then fuzzes FUZZ_CHECK_SECONDS per target.
 $(OUTPUT)/fuzz/obj/%.o: user/%.c $(wildcard user/*.h) bpf/imakexec.h $(SKELS)
 	$(call msg,CC-FUZZ,$@)
 	$(Q)mkdir -p $(@D)
@@ -109,7 +111,7 @@ fuzz: $(FUZZ_BINS)
 	$(Q)tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BINS)
 
 fuzz-regress: $(FUZZ_BINS)
-	$(Q)tests/fuzz/run 0 $(FUZZ_BINS)
+	$(Q)tests/fuzz/run $(FUZZ_CHECK_SECONDS) $(FUZZ_BINS)
 
 # Unit tests, plain and under ASan+UBSan+LSan.
 unit: $(TESTS) $(SAN_TESTS)
@@ -159,8 +161,9 @@ clean:
 
 # benchmarks
 # `make bench` (not part of `make check`): bench/run runs every executable
-# part in bench/, e.g. bench/replay (verify vs evmctl vs the hashing floor
-# of bench/hashfloor.c). BENCH_RUNS=N sets the rounds per part.
+# part in bench/: bench/replay (verify vs evmctl vs the hashing floor of
+# bench/hashfloor.c) and bench/vm (tracer overhead, ring-buffer burst and CLI
+# latency in a QEMU guest, -icount). BENCH_RUNS=N sets the rounds per part.
 BENCH_OUT := $(OUTPUT)/bench
 HASHFLOOR := $(BENCH_OUT)/hashfloor
 
