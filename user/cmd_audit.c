@@ -113,16 +113,24 @@ static uint64_t kernel_record_bytes(const struct ima_record *r)
 	return 4 + IMALOG_DIGEST_SIZE + 4 + strlen(r->template_name) + 4 + r->data_len;
 }
 
-static int scan_log(struct ikt_audit *au, const char *path, struct risk_list *rl)
+/* Stop after `limit` at-risk entries (0: read them all) when nothing else
+ * needs the rest: the entries at risk are then all from lost_from on, so
+ * the live count says how many more there are without reading them. */
+static int scan_log(struct ikt_audit *au, const struct ikt_env *env, const char *path,
+		    uint64_t limit, struct risk_list *rl)
 {
 	const struct ikt_audit plan = *au;
 	uint64_t skip = plan.skip_count;
 	struct ima_record r;
 	struct imalog l;
 	char err[IMALOG_ERR_LEN];
-	bool seeked = false;
+	bool seeked = false, stopped = false;
+	char p[PATH_MAX];
+	uint64_t live;
 	int ret;
 
+	if (au->check_fit || path)
+		limit = 0;
 	if (au->skip_all) {
 		au->log_count = au->count;
 		ikt_audit_finish(au);
@@ -158,6 +166,10 @@ again:
 			ret = -1;
 			break;
 		}
+		if (limit && rl->n >= limit) {
+			stopped = true;
+			break;
+		}
 	}
 	if (ret < 0 && seeked) {	/* not a record boundary after all: read it all */
 		imalog_close(&l);
@@ -172,6 +184,11 @@ again:
 	imalog_close(&l);
 	if (ret < 0)
 		return IKT_EXIT_ERROR;
+	ikt_ima_path(env, "runtime_measurements_count", p, sizeof(p));
+	if (stopped && !ikt_read_u64(p, &live) && live > au->log_count) {
+		au->at_risk += live - au->log_count;
+		au->log_count = live;
+	}
 	ikt_audit_finish(au);
 	return 0;
 }
@@ -295,8 +312,9 @@ static void print_human(const struct ikt_audit *au, const struct ikt_view *v,
 			printf("%02x", e->digest[b]);
 		printf(" %-8s %s\n", e->tmpl, name);
 	}
-	if (shown < rl->n)
-		printf("  ... %zu more (--all lists them, --json gives all)\n", rl->n - shown);
+	if (shown < au->at_risk)
+		printf("  ... %" PRIu64 " more (--all lists them, --json gives all)\n",
+		       au->at_risk - shown);
 	if (saved)
 		printf("  pre-reboot record saved to %s (use: imakexec-trace verify --record %s)\n",
 		       saved, saved);
@@ -376,7 +394,8 @@ int cmd_audit(int argc, char **argv)
 	ikt_sys_path(&env, "/sys/kernel/kexec_loaded", p, sizeof(p));
 	kl = ikt_read_u64(p, &loaded) ? -1 : loaded != 0;
 	ikt_audit_plan(&au, &v, &s, kl);
-	if ((ret = scan_log(&au, a.log, &rl)))
+	/* the default human output shows the first HUMAN_LIST_MAX only */
+	if ((ret = scan_log(&au, &env, a.log, a.json || a.all || a.save ? 0 : HUMAN_LIST_MAX, &rl)))
 		goto cleanup;
 	if (a.save && (ret = save_record(a.save, &rl)))
 		goto cleanup;
