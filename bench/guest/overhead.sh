@@ -43,6 +43,7 @@ latency() { # latency RUNS: CLI wall times at the current list length;
 		n=$(ikt_count)
 		v=$($TOOL audit 2>/dev/null | sed -n 's/^verdict: \([A-Z-]*\).*/\1/p')
 		ikt bench=latency entries=$n cmd=audit-$v $(ikt-burst time "$1" $TOOL audit | cut -d' ' -f3-)
+		ikt bench=latency entries=$n cmd=audit-$v-json $(ikt-burst time "$1" $TOOL audit --json | cut -d' ' -f3-)
 		kexec -s -u >/dev/null 2>&1
 	else
 		ikt error=kexec_load_failed
