@@ -108,6 +108,10 @@ static int update_metrics(struct monitor *m, bool force)
 	return ikt_metrics_write_file(m->a->prom, &m->st, &m->view, stderr);
 }
 
+/* on_event's return once --count events were written: libbpf stops right
+ * after that event and leaves the rest of the batch in the ring */
+#define COUNT_REACHED (-ECANCELED)
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct monitor *m = ctx;
@@ -128,9 +132,11 @@ static int on_event(void *ctx, void *data, size_t size)
 	}
 	m->events++;
 	m->measures += e->type == IKT_EV_MEASURE;
-	if (m->a->count && m->events >= m->a->count)
+	if (m->a->count && m->events >= m->a->count) {
 		stop = 1;
-	return stop ? 1 : 0;
+		return COUNT_REACHED;
+	}
+	return 0;
 }
 
 /* Lost events are said in the stream, where they were lost, as soon as
@@ -262,6 +268,8 @@ int cmd_monitor(int argc, char **argv)
 
 		if (n == 0)
 			n = ring_buffer__consume(rb);
+		if (n == COUNT_REACHED)
+			n = 0;
 		if (n < 0 && n != -EINTR) {
 			fprintf(stderr, "imakexec-trace: reading events failed: %s\n", strerror(-n));
 			ret = IKT_EXIT_ERROR;

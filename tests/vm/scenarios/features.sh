@@ -39,6 +39,17 @@ stage1() {
 	echo again >/tmp/k-again; cat /tmp/k-again >/dev/null
 	wait $mon; chk monitor_restart $? "pinned monitor got an event after the kill"
 
+	# --count N stops after exactly N events even inside one batch
+	"$TOOL" monitor --json --count 3 >/tmp/c3.json 2>/dev/null &
+	mon=$!
+	sleep 1
+	i=0
+	while [ $i -lt 10 ]; do echo "c $i" >/tmp/c-$i; cat /tmp/c-$i >/dev/null; i=$((i + 1)); done
+	wait $mon; rc=$?
+	lines=$(grep -c '"type":"measure"' /tmp/c3.json)
+	ev=$(grep '"type":"summary"' /tmp/c3.json | jfield events)
+	[ $rc = 0 ] && [ "$lines" = 3 ] && [ "$ev" = 3 ]; chk monitor_count_exact $? "rc=$rc measure_lines=$lines summary_events=$ev"
+
 	su nobody -c "$TOOL status" >/tmp/u.out 2>&1; rc=$?
 	[ $rc = 77 ] && grep -q "not root" /tmp/u.out; chk unprivileged $? "rc=$rc msg=$(head -n1 /tmp/u.out | tr " " "_")"
 
