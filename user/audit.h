@@ -45,9 +45,10 @@ struct ikt_audit {
 void ikt_audit_plan(struct ikt_audit *a, const struct ikt_view *v,
 		    const struct ikt_state *s, int kexec_loaded);
 /* Feed each list entry in order (from entry skip_count, at byte
- * skip_bytes, when the reader can seek there; log_count starts at it); record_bytes is what the kernel counts for
- * it (pcr, digest, name length, name, data length, data). Returns true if
- * the entry will be missing from the next kernel's log. */
+ * skip_bytes, when the reader can seek there; log_count starts at it).
+ * record_bytes is what the kernel counts for it (pcr, digest, name length,
+ * name, data length, data). Returns true if the entry will be missing from
+ * the next kernel's log. */
 bool ikt_audit_entry(struct ikt_audit *a, uint64_t seq, uint64_t record_bytes);
 /* After the last entry: settle the verdict (SAFE or OVERFLOW for
  * execute-copy kernels; count mismatches noted in why). */
