@@ -156,61 +156,49 @@ struct state {
 static EVP_MD *md1, *md256;
 static EVP_MD_CTX *c1, *c256;
 
-static inline void evp_hash(EVP_MD_CTX *c, const EVP_MD *md, const void *a, size_t alen,
-			    const void *b, size_t blen, uint8_t *out)
+/* legacy: EVP_DigestInit_ex, which fetches the implementation again on
+ * every call (as verify did before); else EVP_DigestInit_ex2 */
+static inline void evp_hash(EVP_MD_CTX *c, const EVP_MD *md, bool legacy, const void *a,
+			    size_t alen, const void *b, size_t blen, uint8_t *out)
 {
-	if (!EVP_DigestInit_ex2(c, md, NULL) || !EVP_DigestUpdate(c, a, alen) ||
+	int ok = legacy ? EVP_DigestInit_ex(c, md, NULL) : EVP_DigestInit_ex2(c, md, NULL);
+
+	if (!ok || !EVP_DigestUpdate(c, a, alen) ||
 	    (blen && !EVP_DigestUpdate(c, b, blen)) || !EVP_DigestFinal_ex(c, out, NULL))
 		die("libcrypto failure");
+}
+
+static inline void evp_records(struct state *s, size_t from, size_t to, EVP_MD_CTX *x1,
+			       EVP_MD_CTX *x256, const EVP_MD *m1, const EVP_MD *m256,
+			       bool legacy)
+{
+	uint8_t d1[20], d256[32];
+
+	for (size_t i = from; i < to; i++) {
+		const struct rec *r = &recs[i];
+
+		if (r->violation) {
+			memset(d1, 0xff, sizeof(d1));
+			memset(d256, 0xff, sizeof(d256));
+		} else {
+			evp_hash(x1, m1, legacy, arena + r->off, r->len, NULL, 0, d1);
+			s->digest_errors += !!memcmp(d1, r->digest, 20);
+			evp_hash(x256, m256, legacy, arena + r->off, r->len, NULL, 0, d256);
+		}
+		evp_hash(x1, m1, legacy, s->pcr1[r->pcr], 20, d1, 20, s->pcr1[r->pcr]);
+		evp_hash(x256, m256, legacy, s->pcr256[r->pcr], 32, d256, 32, s->pcr256[r->pcr]);
+	}
 }
 
 static void run_evp(struct state *s, size_t from, size_t to)
 {
-	uint8_t d1[20], d256[32];
-
-	for (size_t i = from; i < to; i++) {
-		const struct rec *r = &recs[i];
-
-		if (r->violation) {
-			memset(d1, 0xff, sizeof(d1));
-			memset(d256, 0xff, sizeof(d256));
-		} else {
-			evp_hash(c1, md1, arena + r->off, r->len, NULL, 0, d1);
-			s->digest_errors += !!memcmp(d1, r->digest, 20);
-			evp_hash(c256, md256, arena + r->off, r->len, NULL, 0, d256);
-		}
-		evp_hash(c1, md1, s->pcr1[r->pcr], 20, d1, 20, s->pcr1[r->pcr]);
-		evp_hash(c256, md256, s->pcr256[r->pcr], 32, d256, 32, s->pcr256[r->pcr]);
-	}
+	evp_records(s, from, to, c1, c256, md1, md256, false);
 }
 
-static inline void legacy_hash(EVP_MD_CTX *c, const EVP_MD *md, const void *a, size_t alen,
-			       const void *b, size_t blen, uint8_t *out)
-{
-	if (!EVP_DigestInit_ex(c, md, NULL) || !EVP_DigestUpdate(c, a, alen) ||
-	    (blen && !EVP_DigestUpdate(c, b, blen)) || !EVP_DigestFinal_ex(c, out, NULL))
-		die("libcrypto failure");
-}
-
+/* one context switched between the algorithms */
 static void run_evp_legacy(struct state *s, size_t from, size_t to)
 {
-	const EVP_MD *l1 = EVP_sha1(), *l256 = EVP_sha256();
-	uint8_t d1[20], d256[32];
-
-	for (size_t i = from; i < to; i++) {
-		const struct rec *r = &recs[i];
-
-		if (r->violation) {
-			memset(d1, 0xff, sizeof(d1));
-			memset(d256, 0xff, sizeof(d256));
-		} else {
-			legacy_hash(c1, l1, arena + r->off, r->len, NULL, 0, d1);
-			s->digest_errors += !!memcmp(d1, r->digest, 20);
-			legacy_hash(c1, l256, arena + r->off, r->len, NULL, 0, d256);
-		}
-		legacy_hash(c1, l1, s->pcr1[r->pcr], 20, d1, 20, s->pcr1[r->pcr]);
-		legacy_hash(c1, l256, s->pcr256[r->pcr], 32, d256, 32, s->pcr256[r->pcr]);
-	}
+	evp_records(s, from, to, c1, c1, EVP_sha1(), EVP_sha256(), true);
 }
 
 static void run_lowlevel(struct state *s, size_t from, size_t to)
