@@ -60,11 +60,6 @@ static unsigned int algo_size(const char *algo, size_t len)
 	return 0;
 }
 
-unsigned int ima_algo_digest_size(const char *algo)
-{
-	return algo_size(algo, strlen(algo));
-}
-
 /* ids from ima_template_fields() are known_fields[] pointers: compare
  * those first, names only for ids from elsewhere */
 static enum field_kind field_kind(const char *id)
@@ -106,14 +101,6 @@ int ima_template_fields(const char *name, const char **ids, unsigned int *n)
 			return 0;
 		p = end;
 	}
-}
-
-bool ima_template_known(const char *name)
-{
-	const char *ids[IMALOG_MAX_FIELDS];
-	unsigned int n;
-
-	return ima_template_fields(name, ids, &n) == 0;
 }
 
 static uint32_t get_le32(const uint8_t *p)

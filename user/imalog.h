@@ -111,9 +111,5 @@ int imalog_parse_fields(struct ima_record *r, const char *const *ids, unsigned i
 /* field ids of a known template name or "|"-separated list of known
  * field ids (pointers to static strings); 0, or -1 if unknown */
 int ima_template_fields(const char *name, const char **ids, unsigned int *n);
-/* digest size of a kernel hash_algo_name[] name, 0 if unknown */
-unsigned int ima_algo_digest_size(const char *algo);
-/* known template name or "|"-separated list of known field ids */
-bool ima_template_known(const char *name);
 
 #endif
