@@ -92,9 +92,10 @@ bool jw_string_is_utf8(const char *s, size_t len)
 	return true;
 }
 
-void jw_string_n(struct json_writer *w, const char *s, size_t len)
+bool jw_string_n(struct json_writer *w, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	bool lossless = true;
 	size_t i = 0;
 
 	sep(w);
@@ -129,6 +130,7 @@ void jw_string_n(struct json_writer *w, const char *s, size_t len)
 		n = utf8_seq_len(p + i, len - i);
 		if (!n) {
 			fputs("\\ufffd", w->out);
+			lossless = false;
 			i++;
 			continue;
 		}
@@ -136,6 +138,7 @@ void jw_string_n(struct json_writer *w, const char *s, size_t len)
 		i += n;
 	}
 	fputc('"', w->out);
+	return lossless && i == len;
 }
 
 void jw_string(struct json_writer *w, const char *s)
@@ -242,8 +245,7 @@ void jw_kv_bytes(struct json_writer *w, const char *key, const char *s, size_t l
 	char hexkey[64];
 
 	jw_key(w, key);
-	jw_string_n(w, s, len);
-	if (!jw_string_is_utf8(s, len) || memchr(s, '\0', len)) {
+	if (!jw_string_n(w, s, len)) {
 		snprintf(hexkey, sizeof(hexkey), "%s_hex", key);
 		jw_key(w, hexkey);
 		jw_hex(w, (const uint8_t *)s, len);

@@ -28,9 +28,9 @@ void jw_array_end(struct json_writer *w);
 /* key: a plain-ASCII constant of the caller (written as is, unescaped) */
 void jw_key(struct json_writer *w, const char *key);
 /* Bytes up to the first NUL or len, whichever comes first. Invalid UTF-8
- * bytes become U+FFFD; use jw_string_is_utf8() to decide whether to add a
- * raw hex copy so nothing is lost. */
-void jw_string_n(struct json_writer *w, const char *s, size_t len);
+ * bytes become U+FFFD. Returns true if the string holds all len bytes
+ * (no NUL inside, nothing replaced); else a raw hex copy keeps them. */
+bool jw_string_n(struct json_writer *w, const char *s, size_t len);
 void jw_string(struct json_writer *w, const char *s);
 void jw_hex(struct json_writer *w, const uint8_t *buf, size_t len);
 void jw_u64(struct json_writer *w, uint64_t v);
