@@ -184,10 +184,12 @@ again:
 	imalog_close(&l);
 	if (ret < 0)
 		return IKT_EXIT_ERROR;
-	ikt_ima_path(env, "runtime_measurements_count", p, sizeof(p));
-	if (stopped && !ikt_read_u64(p, &live) && live > au->log_count) {
-		au->at_risk += live - au->log_count;
-		au->log_count = live;
+	if (stopped) {
+		ikt_ima_path(env, "runtime_measurements_count", p, sizeof(p));
+		if (!ikt_read_u64(p, &live) && live > au->log_count) {
+			au->at_risk += live - au->log_count;
+			au->log_count = live;
+		}
 	}
 	ikt_audit_finish(au);
 	return 0;

@@ -221,7 +221,7 @@ int cmd_monitor(int argc, char **argv)
 	struct monitor m = { .a = &a };
 	struct ring_buffer *rb = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct ikt_state s0 = {}, s1 = {};
+	uint64_t drops0;	/* state.drops when this monitor started */
 	struct ikt_tracker t;
 	struct ikt_env env;
 	struct timespec start, now;
@@ -244,12 +244,12 @@ int cmd_monitor(int argc, char **argv)
 	if (ret)
 		goto cleanup;
 	print_hooks(&t);
-	if ((ret = ikt_tracker_read(&t, &s0, NULL)) || (ret = refresh(&m))) {
+	if ((ret = refresh(&m))) {
 		fprintf(stderr, "imakexec-trace: cannot read tracker state: %s\n", strerror(-ret));
 		ret = IKT_EXIT_ERROR;
 		goto cleanup;
 	}
-	m.drops_seen = s0.drops;
+	drops0 = m.drops_seen = m.st.drops;
 	rb = ring_buffer__new(t.events_fd, on_event, &m, NULL);
 	if (!rb) {
 		fprintf(stderr, "imakexec-trace: cannot open the event ring buffer: %s\n",
@@ -295,8 +295,7 @@ int cmd_monitor(int argc, char **argv)
 		ring_buffer__consume(rb);
 	report_drops(&m);
 	refresh(&m);
-	ikt_tracker_read(&t, &s1, NULL);
-	summary(&m, s1.drops - s0.drops);
+	summary(&m, m.drops_seen - drops0);
 	if (update_metrics(&m, true))
 		ret = IKT_EXIT_ERROR;
 cleanup:
