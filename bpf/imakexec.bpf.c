@@ -17,6 +17,33 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 #define MAX_DIGEST_SLOTS 8
 
+/* ABI constants (uapi and the x86 syscall tables), fixed by the ABI */
+#define CAP_SYS_BOOT		22
+#define PROT_EXEC		0x4
+#define LINUX_REBOOT_MAGIC1	0xfee1dead
+#define LINUX_REBOOT_CMD_KEXEC	0x45584543
+#define NR_REBOOT_64		169	/* x86_64 and x32 (with __X32_SYSCALL_BIT) */
+#define NR_REBOOT_32		88	/* ia32 */
+#define X32_SYSCALL_BIT		0x40000000
+#define EPERM			1
+
+/* How far back from the list's tail an append looks for its own entry:
+ * further only if that many appends completed between its unlock of
+ * ima_extend_list_mutex and its fexit. */
+#define SEQ_WALK 16
+
+#ifndef bpf_ksym_exists	/* libbpf >= 1.2 has it */
+#define bpf_ksym_exists(sym) (!!(&(sym)))
+#endif
+
+/* IMA's own list and counters (security/integrity/ima/ima_queue.c),
+ * resolved through kallsyms (CONFIG_KALLSYMS_ALL); weak, so a kernel
+ * without them loads and reports the count as unreadable. */
+extern const void ima_htable __ksym __weak;
+extern const void ima_measurements __ksym __weak;
+extern const void ima_extend_list_mutex __ksym __weak;
+extern const void binary_runtime_size __ksym __weak;	/* CONFIG_IMA_KEXEC */
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
@@ -45,6 +72,16 @@ struct {
 	__type(value, struct ikt_snapshot);
 } pending SEC(".maps");
 
+/* appends between fentry and fexit, keyed by thread: only a call whose
+ * fentry ran is counted out again, so calls that were already inside when
+ * attach ran never make the count negative */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, __u8);
+} inflight_tids SEC(".maps");
+
 /* Fields that exist only with CONFIG_IMA_KEXEC. */
 struct kimage___ima {
 	void *ima_buffer;
@@ -64,6 +101,63 @@ static __always_inline struct ikt_state *get_state(void)
 	__u32 zero = 0;
 
 	return bpf_map_lookup_elem(&state, &zero);
+}
+
+static __always_inline struct ikt_config *get_config(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&ikt_config, &zero);
+}
+
+/* The kernel's own list length: ima_htable.len, incremented under
+ * ima_extend_list_mutex by every append. -1 if unreadable. */
+static __always_inline __s64 ima_len(void)
+{
+	__s64 v = -1;
+
+	if (!bpf_ksym_exists(ima_htable) ||
+	    bpf_probe_read_kernel(&v, sizeof(v), (const char *)&ima_htable +
+				  bpf_core_field_offset(struct ima_h_table, len)))
+		return -1;
+	return v;
+}
+
+static __always_inline struct list_head *list_prev(const struct list_head *p)
+{
+	return BPF_CORE_READ(p, prev);
+}
+
+/* Position of `entry` in the list: walk back from the tail to its queue
+ * entry (IMA never removes entries, so every node stays valid) and count
+ * from the length read between two reads of the same tail. -1 if the tail
+ * kept moving or the entry is further back than SEQ_WALK. */
+static __always_inline __s64 entry_seq(const struct ima_template_entry *entry)
+{
+	const struct list_head *head = (const void *)&ima_measurements;
+	__u32 later = bpf_core_field_offset(struct ima_queue_entry, later);
+	__u32 eoff = bpf_core_field_offset(struct ima_queue_entry, entry);
+
+	if (!bpf_ksym_exists(ima_measurements))
+		return -1;
+	for (int t = 0; t < 3; t++) {
+		struct list_head *tail = list_prev(head), *p;
+		__s64 len = ima_len();
+
+		if (len <= 0 || list_prev(head) != tail)
+			continue;
+		p = tail;
+		for (int j = 0; j < SEQ_WALK && p != head && j < len; j++) {
+			void *e = NULL;
+
+			bpf_probe_read_kernel(&e, sizeof(e), (char *)p - later + eoff);
+			if (e == entry)
+				return len - 1 - j;
+			p = list_prev(p);
+		}
+		return -1;
+	}
+	return -1;
 }
 
 static __always_inline struct ikt_event *reserve(struct ikt_state *s, __u32 type)
@@ -133,10 +227,28 @@ SEC("fentry/ima_add_template_entry")
 int BPF_PROG(add_entry_enter)
 {
 	struct ikt_state *s = get_state();
+	__u64 tid = bpf_get_current_pid_tgid();
+	__u8 one = 1;
 
-	if (s)
-		__sync_fetch_and_add(&s->inflight, 1);
+	if (!s)
+		return 0;
+	if (bpf_map_update_elem(&inflight_tids, &tid, &one, BPF_NOEXIST)) {
+		__sync_fetch_and_add(&s->inflight_untracked, 1);
+		return 0;
+	}
+	__sync_fetch_and_add(&s->inflight, 1);
 	return 0;
+}
+
+/* 1 if this thread's call was counted in by add_entry_enter */
+static __always_inline int inflight_done(struct ikt_state *s)
+{
+	__u64 tid = bpf_get_current_pid_tgid();
+
+	if (bpf_map_delete_elem(&inflight_tids, &tid))
+		return 0;
+	__sync_fetch_and_add(&s->inflight, -1);
+	return 1;
 }
 
 SEC("fexit/ima_add_template_entry")
@@ -147,26 +259,34 @@ int BPF_PROG(add_entry_exit, struct ima_template_entry *entry, int violation,
 	struct ikt_state *s = get_state();
 	struct ikt_event *e;
 	char tmpl[128] = {};
-	__u64 idx;
+	__s64 seq;
 	long n;
 
 	if (!s)
 		return 0;
 	if (ret) {
 		__sync_fetch_and_add(&s->refused, 1);
-		__sync_fetch_and_add(&s->inflight, -1);
+		inflight_done(s);
 		return 0;
 	}
-	idx = __sync_fetch_and_add(&s->appended, 1);
+	__sync_fetch_and_add(&s->appended, 1);
 	__sync_fetch_and_add(&s->appended_bytes, record_bytes(entry, tmpl));
 	if (violation)
 		__sync_fetch_and_add(&s->violations, 1);
-	__sync_fetch_and_add(&s->inflight, -1);
+	if (s->sealed)
+		__sync_fetch_and_add(&s->sealed_appends, 1);
+	seq = entry_seq(entry);
+	s->kcount = ima_len();
+	inflight_done(s);
 
 	e = reserve(s, IKT_EV_MEASURE);
 	if (!e)
 		return 0;
-	e->idx = idx;
+	if (seq >= 0) {
+		e->idx = seq;
+		e->flags |= IKT_F_SEQ_OK;
+	}
+	e->count = s->kcount;
 	e->pcr = BPF_CORE_READ(entry, pcr);
 	if (violation)
 		e->flags |= IKT_F_VIOLATION;
@@ -209,7 +329,7 @@ int BPF_PROG(snapshot_exit, struct kimage *image)
 	e = reserve(s, IKT_EV_SNAPSHOT);
 	if (!e)
 		return 0;
-	e->idx = snap.appended_at;
+	e->idx = ima_len();
 	e->count = snap.count;
 	e->bytes = snap.bytes;
 	e->segment_size = snap.segment_size;
@@ -245,7 +365,7 @@ static __always_inline void kexec_loaded(long ret, bool crash, bool unload,
 	e = reserve(s, IKT_EV_KEXEC_LOAD);
 	if (!e)
 		goto out;
-	e->idx = s->appended;
+	e->idx = ima_len();
 	e->ret = ret;
 	e->flags = (crash ? IKT_F_CRASH : 0) | (unload ? IKT_F_UNLOAD : 0) |
 		   (legacy ? IKT_F_LEGACY : 0);
@@ -292,7 +412,7 @@ int BPF_PROG(kexec_execute)
 	e = reserve(s, IKT_EV_KEXEC_EXEC);
 	if (!e)
 		return 0;
-	e->idx = s->appended;
+	e->idx = ima_len();
 	e->count = s->snap.count;
 	bpf_ringbuf_submit(e, 0);
 	return 0;
@@ -317,7 +437,7 @@ int BPF_PROG(copy_exit)
 	e = reserve(s, IKT_EV_COPY);
 	if (!e)
 		return 0;
-	e->idx = s->appended;
+	e->idx = ima_len();
 	e->ret = (__s64)ret;
 	bpf_ringbuf_submit(e, 0);
 	return 0;
@@ -333,7 +453,7 @@ static __always_inline void emit_read(struct file *file, __u32 id, __u32 flags)
 	e = reserve(s, IKT_EV_READ_FILE);
 	if (!e)
 		return;
-	e->idx = s->appended;
+	e->idx = ima_len();
 	e->read_id = id;
 	e->flags = flags;
 	if (file)
@@ -342,7 +462,21 @@ static __always_inline void emit_read(struct file *file, __u32 id, __u32 flags)
 	bpf_ringbuf_submit(e, 0);
 }
 
-/* Observe only: always return the verdict we were given. */
+/* While sealed (an allowed kexec is executing), deny what IMA would
+ * measure; otherwise keep the verdict we were given. */
+static __always_inline int seal_verdict(int ret)
+{
+	struct ikt_state *s;
+
+	if (ret)
+		return ret;
+	s = get_state();
+	if (!s || !s->sealed)
+		return 0;
+	__sync_fetch_and_add(&s->seal_denied, 1);
+	return -EPERM;
+}
+
 SEC("lsm/kernel_read_file")
 int BPF_PROG(read_file, struct file *file, enum kernel_read_file_id id,
 	     bool contents, int ret)
@@ -352,7 +486,7 @@ int BPF_PROG(read_file, struct file *file, enum kernel_read_file_id id,
 	else if (id == bpf_core_enum_value(enum kernel_read_file_id,
 					   READING_KEXEC_INITRAMFS))
 		emit_read(file, id, IKT_F_INITRAMFS);
-	return ret;
+	return seal_verdict(ret);
 }
 
 SEC("lsm/kernel_load_data")
@@ -360,5 +494,143 @@ int BPF_PROG(load_data, enum kernel_load_data_id id, bool contents, int ret)
 {
 	if (id == bpf_core_enum_value(enum kernel_load_data_id, LOADING_KEXEC_IMAGE))
 		emit_read(NULL, id, IKT_F_LEGACY);
-	return ret;
+	return seal_verdict(ret);
+}
+
+SEC("lsm/bprm_check_security")
+int BPF_PROG(seal_exec, struct linux_binprm *bprm, int ret)
+{
+	return seal_verdict(ret);
+}
+
+SEC("lsm/mmap_file")
+int BPF_PROG(seal_mmap, struct file *file, unsigned long reqprot,
+	     unsigned long prot, unsigned long flags, int ret)
+{
+	if (!(prot & PROT_EXEC))
+		return ret;
+	return seal_verdict(ret);
+}
+
+SEC("lsm/file_open")
+int BPF_PROG(seal_open, struct file *file, int ret)
+{
+	return seal_verdict(ret);
+}
+
+/* Is the current task in reboot(LINUX_REBOOT_CMD_KEXEC)? Only reboot,
+ * kexec_load and kexec_file_load check CAP_SYS_BOOT this way; the syscall
+ * number and the arguments come from the task's saved registers. */
+static __always_inline bool in_reboot_kexec(void)
+{
+	struct pt_regs *regs = (void *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	long nr = BPF_CORE_READ(regs, orig_ax);
+	__u32 cmd = BPF_CORE_READ(regs, dx);	/* third argument in both ABIs */
+
+	if (cmd != LINUX_REBOOT_CMD_KEXEC)
+		return false;
+	if ((nr & ~X32_SYSCALL_BIT) == NR_REBOOT_64 &&
+	    (__u32)BPF_CORE_READ(regs, di) == LINUX_REBOOT_MAGIC1)
+		return true;
+	return nr == NR_REBOOT_32 &&
+	       (__u32)BPF_CORE_READ(regs, bx) == LINUX_REBOOT_MAGIC1;
+}
+
+/* Would the next kernel's log replay PCR 10 if the kexec ran now? */
+static __always_inline __u32 guard_judge(struct ikt_state *s,
+					 const struct ikt_config *c, __s64 len)
+{
+	const struct ikt_snapshot *snap = &s->snap;
+	__u32 st = s->kexec_state;
+	__u64 brs = 0;
+
+	if (!(s->touched & IKT_SLOT_NORMAL))
+		st = (c->preloaded & IKT_SLOT_NORMAL) ? IKT_KEXEC_PRELOADED : IKT_KEXEC_NONE;
+	if (st == IKT_KEXEC_NONE)
+		return IKT_G_OK_NO_IMAGE;
+	if (len < 0)
+		return IKT_G_NO_COUNT;
+	if (s->inflight || s->inflight_untracked)
+		return IKT_G_INFLIGHT;
+	if (bpf_ksym_exists(ima_extend_list_mutex)) {
+		const struct mutex *m = (const void *)&ima_extend_list_mutex;
+		const struct list_head *w = &m->wait_list;
+
+		/* calls already inside when attach ran are not in `inflight` */
+		if (BPF_CORE_READ(m, owner.counter) || BPF_CORE_READ(w, next) != w)
+			return IKT_G_INFLIGHT;
+	}
+	if (st == IKT_KEXEC_PRELOADED)
+		return IKT_G_PRELOADED;
+	if (c->carry_mode == IKT_CARRY_NONE)
+		return c->carry_valid && c->carry_count == (__u64)len ?
+		       IKT_G_OK_CARRIED : IKT_G_NOT_CARRIED;
+	if (st == IKT_KEXEC_LEGACY)
+		return IKT_G_LEGACY;
+	if (!snap->valid)
+		return c->carry_mode == IKT_CARRY_EXECUTE ?
+		       IKT_G_SEGMENT_UNKNOWN : IKT_G_NO_SNAPSHOT;
+	if (c->carry_mode == IKT_CARRY_EXECUTE) {
+		if (!bpf_ksym_exists(binary_runtime_size) ||
+		    bpf_probe_read_kernel(&brs, sizeof(brs), &binary_runtime_size))
+			return IKT_G_SEGMENT_UNKNOWN;
+		/* the kernel's own size of the copy: records + header */
+		return brs + sizeof(struct ima_kexec_hdr___local) > snap->segment_size ?
+		       IKT_G_OVERFLOW : IKT_G_OK_COPY;
+	}
+	if (snap->bytes >= snap->segment_size)
+		return IKT_G_SEGMENT_FULL;
+	return snap->count == (__u64)len ? IKT_G_OK_SNAPSHOT : IKT_G_GAP;
+}
+
+SEC("lsm/capable")
+int BPF_PROG(guard_capable, const struct cred *cred, struct user_namespace *ns,
+	     int cap, unsigned int opts, int ret)
+{
+	struct ikt_config *c;
+	struct ikt_state *s;
+	struct ikt_event *e;
+	__u32 why;
+	__s64 len;
+
+	if (ret || cap != CAP_SYS_BOOT || !in_reboot_kexec())
+		return ret;
+	c = get_config();
+	s = get_state();
+	if (!c || !s || !c->guard)
+		return ret;
+	len = ima_len();
+	why = guard_judge(s, c, len);
+	s->guard_last_reason = why;
+	s->guard_count = len;
+	if (why >= IKT_G_REFUSE_MIN)
+		__sync_fetch_and_add(&s->guard_refused, 1);
+	else
+		__sync_fetch_and_add(&s->guard_allowed, 1);
+	e = reserve(s, IKT_EV_GUARD);
+	if (e) {
+		e->idx = why;
+		e->count = len;
+		e->bytes = s->snap.count;
+		e->ret = why >= IKT_G_REFUSE_MIN ? -EPERM : 0;
+		e->flags = why >= IKT_G_REFUSE_MIN ? IKT_F_REFUSED : 0;
+		bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
+	}
+	if (why >= IKT_G_REFUSE_MIN)
+		return -EPERM;
+	/* from here until the kernels switch, nothing new gets measured */
+	if (why != IKT_G_OK_NO_IMAGE)
+		s->sealed = 1;
+	return 0;
+}
+
+/* reboot() returned: a kexec that was let through did not happen */
+SEC("fexit/__x64_sys_reboot")
+int BPF_PROG(reboot_exit, const struct pt_regs *regs, long ret)
+{
+	struct ikt_state *s = get_state();
+
+	if (s && s->sealed)
+		s->sealed = 0;
+	return 0;
 }

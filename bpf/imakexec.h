@@ -20,6 +20,36 @@ enum ikt_event_type {
 	IKT_EV_KEXEC_EXEC = 4,	/* kernel_kexec entered (execute) */
 	IKT_EV_COPY = 5,	/* execute-time copy of the list finished */
 	IKT_EV_READ_FILE = 6,	/* kernel/initramfs read or loaded for kexec */
+	IKT_EV_GUARD = 7,	/* reboot(LINUX_REBOOT_CMD_KEXEC) judged by the guard */
+};
+
+/* How this kernel hands the IMA list to the next kernel (written by attach
+ * into ikt_config.carry_mode, read by the guard). */
+enum ikt_carry_mode {
+	IKT_CARRY_NONE = 0,	/* no CONFIG_IMA_KEXEC: list is lost */
+	IKT_CARRY_LOAD = 1,	/* snapshot at kexec_file_load (< 6.16) */
+	IKT_CARRY_EXECUTE = 2,	/* copy at execute (>= 6.16, patched 6.1) */
+};
+
+/* Why the guard let a kexec execute through or refused it (event idx,
+ * state.guard_last_reason). Values below IKT_G_REFUSE_MIN allow. */
+enum ikt_guard_reason {
+	IKT_G_NONE = 0,		/* no decision yet */
+	IKT_G_OK_COPY = 1,	/* execute-copy kernel, list fits the segment */
+	IKT_G_OK_SNAPSHOT = 2,	/* nothing appended since the load snapshot */
+	IKT_G_OK_CARRIED = 3,	/* carry armed for exactly the current list */
+	IKT_G_OK_NO_IMAGE = 4,	/* no image loaded: the kernel fails the call */
+	IKT_G_REFUSE_MIN = 16,
+	IKT_G_NO_COUNT = 16,	/* kernel list length unreadable */
+	IKT_G_INFLIGHT = 17,	/* an append is in flight */
+	IKT_G_PRELOADED = 18,	/* image loaded before tracking started */
+	IKT_G_NO_SNAPSHOT = 19,	/* no load snapshot traced for the image */
+	IKT_G_GAP = 20,		/* entries appended after the load snapshot */
+	IKT_G_SEGMENT_FULL = 21,	/* the load snapshot was cut */
+	IKT_G_LEGACY = 22,	/* kexec_load image on a kernel that carries */
+	IKT_G_NOT_CARRIED = 23,	/* no carry for the current list */
+	IKT_G_OVERFLOW = 24,	/* list outgrew the kexec segment */
+	IKT_G_SEGMENT_UNKNOWN = 25,	/* execute-copy without a traced segment */
 };
 
 enum ikt_kexec_state {
@@ -37,6 +67,8 @@ enum ikt_kexec_state {
 #define IKT_F_UNLOAD (1u << 4)		/* kexec load was an unload */
 #define IKT_F_LEGACY (1u << 5)		/* kexec_load rather than kexec_file_load */
 #define IKT_F_INITRAMFS (1u << 6)	/* read file is the initramfs */
+#define IKT_F_SEQ_OK (1u << 7)		/* measure: idx is the entry's list position */
+#define IKT_F_REFUSED (1u << 8)		/* guard: the kexec was refused */
 
 /* What the kernel serialized into the kexec buffer at load. */
 struct ikt_snapshot {
@@ -68,6 +100,19 @@ struct ikt_state {
 	struct ikt_snapshot crash_snap;	/* current crash image */
 	__u64 appended_bytes;	/* binary list bytes appended since attach,
 				 * counted as the kernel sizes the kexec buffer */
+	__s64 kcount;		/* kernel's list length (ima_htable.len) after
+				 * the last append, -1 if unreadable */
+	__u64 guard_allowed;	/* reboot(KEXEC) let through while armed */
+	__u64 guard_refused;	/* reboot(KEXEC) refused while armed */
+	__u32 guard_last_reason;	/* enum ikt_guard_reason, last decision */
+	__u32 sealed;		/* allowed kexec in progress: measured
+				 * operations are denied until reboot returns */
+	__u64 guard_count;	/* list length at the last decision */
+	__u64 seal_denied;	/* operations denied while sealed */
+	__u64 sealed_appends;	/* appends that still landed while sealed
+				 * (already past their LSM check) */
+	__u64 inflight_untracked;	/* fentry could not record a call: the
+					 * guard refuses from then on */
 };
 
 #define IKT_SLOT_NORMAL (1u << 0)
@@ -84,6 +129,12 @@ struct ikt_config {
 	__u32 funcs;		/* kernel functions attach found in BTF (bits
 				 * defined by user/hooks.c), so readers of the
 				 * pins need not parse the kernel BTF again */
+	__u32 guard;		/* 1: refuse kexec executes that would not replay */
+	__u32 carry_mode;	/* enum ikt_carry_mode of this kernel */
+	__u32 carry_valid;	/* a carry of carry_count entries is on disk */
+	__u32 count_from_kernel;	/* 1: list length read from the kernel
+					 * (base unused, measure idx absolute) */
+	__u64 carry_count;
 };
 
 struct ikt_event {

@@ -17,6 +17,8 @@ struct attach_args {
 
 static const struct argp_option attach_opts[] = {
 	{ "ringbuf-kb", 'r', "KIB", 0, "event ring buffer size in KiB, power of two (default 256)", 0 },
+	{ "guard", 'g', NULL, 0, "arm the kexec guard: refuse reboot(LINUX_REBOOT_CMD_KEXEC) "
+	  "while the next kernel's log would not replay PCR 10 (needs the BPF LSM)", 0 },
 	{ "json", 'j', NULL, 0, "print the resulting status as one JSON object", 0 },
 	{ "verbose", 'v', NULL, 0, "show libbpf messages and the verifier log", 0 },
 	{},
@@ -31,6 +33,7 @@ static error_t attach_parse(int key, char *arg, struct argp_state *state)
 		if (ikt_parse_ringbuf_kb(arg, &a->load.ringbuf_kb))
 			argp_error(state, "invalid --ringbuf-kb '%s': need a power of two from 4 to 1048576", arg);
 		break;
+	case 'g': a->load.guard = true; break;
 	case 'j': a->json = true; break;
 	case 'v': a->load.verbose = true; break;
 	case ARGP_KEY_ARG:
@@ -48,7 +51,16 @@ static const char attach_doc[] =
 	"pinned tracker is kept and reported.\v"
 	"Examples:\n"
 	"  imakexec-trace attach\n"
+	"  imakexec-trace attach --guard\n"
 	"  imakexec-trace attach --ringbuf-kb 4096 --json\n";
+
+static bool guard_armed(const struct ikt_tracker *t)
+{
+	struct ikt_config c;
+
+	return !ikt_tracker_read(t, NULL, &c) && c.guard &&
+	       t->hooks.h[IKT_HOOK_GUARD].status == IKT_HOOK_ATTACHED;
+}
 
 int cmd_attach(int argc, char **argv)
 {
@@ -79,6 +91,12 @@ int cmd_attach(int argc, char **argv)
 	ikt_tracker_close(&t);
 report:
 	ret = ikt_tracker_open_pinned(&t, &env, IKT_PIN_DIR, stderr);
+	if (!ret && a.load.guard && !guard_armed(&t)) {
+		fprintf(stderr, "imakexec-trace: already attached without the kexec guard (%s); "
+			"run 'imakexec-trace detach', then 'imakexec-trace attach --guard'\n",
+			IKT_PIN_DIR);
+		ret = IKT_EXIT_ERROR;
+	}
 	if (!ret)
 		ret = ikt_status_report(stdout, &t, &env, a.json);
 cleanup:

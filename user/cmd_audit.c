@@ -392,7 +392,7 @@ int cmd_audit(int argc, char **argv)
 		ret = IKT_EXIT_ERROR;
 		goto cleanup;
 	}
-	ikt_view_compute(&v, &s, &c, t.hooks.mode);
+	ikt_view_compute(&v, &s, &c, t.hooks.mode, ikt_ima_count(&env));
 	ikt_sys_path(&env, "/sys/kernel/kexec_loaded", p, sizeof(p));
 	kl = ikt_read_u64(p, &loaded) ? -1 : loaded != 0;
 	ikt_audit_plan(&au, &v, &s, kl);

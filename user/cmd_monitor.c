@@ -27,6 +27,7 @@ struct monitor_args {
 struct monitor {
 	const struct monitor_args *a;
 	struct ikt_tracker *t;
+	const struct ikt_env *env;
 	struct ikt_view view;
 	struct ikt_config cfg;
 	struct ikt_state st;	/* as of the last refresh */
@@ -86,7 +87,8 @@ static int refresh(struct monitor *m)
 
 	if (ret)
 		return ret;
-	ikt_view_compute(&m->view, &m->st, &m->cfg, m->t->hooks.mode);
+	ikt_view_compute(&m->view, &m->st, &m->cfg, m->t->hooks.mode,
+			 ikt_ima_count(m->env));
 	return 0;
 }
 
@@ -235,6 +237,7 @@ int cmd_monitor(int argc, char **argv)
 		return ret;
 	ikt_tracker_init(&t);
 	m.t = &t;
+	m.env = &env;
 	jw_init(&m.w, stdout);
 	ret = ikt_tracker_open_pinned(&t, &env, IKT_PIN_DIR, stderr);
 	if (ret == IKT_EXIT_NOTATTACHED) {

@@ -26,6 +26,15 @@ void ikt_sys_path(const struct ikt_env *env, const char *path, char *buf,
 	snprintf(buf, len, "%s%s", env->sysroot, path);
 }
 
+int64_t ikt_ima_count(const struct ikt_env *env)
+{
+	char p[PATH_MAX];
+	uint64_t v;
+
+	ikt_ima_path(env, "runtime_measurements_count", p, sizeof(p));
+	return ikt_read_u64(p, &v) || v > INT64_MAX ? -1 : (int64_t)v;
+}
+
 void ikt_ima_path(const struct ikt_env *env, const char *file, char *buf,
 		  size_t len)
 {

@@ -6,6 +6,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct ikt_env {
@@ -37,6 +38,9 @@ int ikt_env_require(const struct ikt_env *env, unsigned int needs,
 /* path of a file in the IMA securityfs directory */
 void ikt_ima_path(const struct ikt_env *env, const char *file, char *buf,
 		  size_t len);
+/* The kernel's IMA list length (runtime_measurements_count: the atomic
+ * counter every append increments under IMA's list mutex), -1 if unreadable. */
+int64_t ikt_ima_count(const struct ikt_env *env);
 void ikt_sys_path(const struct ikt_env *env, const char *path, char *buf,
 		  size_t len);
 

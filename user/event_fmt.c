@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <string.h>
 #include "escape.h"
+#include "guard.h"
 #include "event_fmt.h"
 
 const char *ikt_event_type_str(uint32_t type)
@@ -13,6 +14,7 @@ const char *ikt_event_type_str(uint32_t type)
 	case IKT_EV_KEXEC_EXEC: return "kexec_execute";
 	case IKT_EV_COPY: return "copy";
 	case IKT_EV_READ_FILE: return "kexec_file";
+	case IKT_EV_GUARD: return "guard";
 	default: return "unknown";
 	}
 }
@@ -29,15 +31,25 @@ static const char *read_kind(const struct ikt_event *e)
 	return (e->flags & IKT_F_INITRAMFS) ? "initramfs" : "kernel";
 }
 
+/* Trackers of this version put the list position in idx (IKT_F_SEQ_OK)
+ * and the kernel's count in count; older ones a counter to add to base. */
+static bool seq_known(const struct ikt_event *e)
+{
+	return (e->flags & IKT_F_SEQ_OK) || !e->count;
+}
+
 static void human_measure(FILE *out, const struct ikt_event *e,
 			  const struct ikt_view *v, uint64_t base)
 {
 	char name[IKT_NAME_LEN * 4 + 1], tmpl[IKT_TMPL_LEN * 4 + 1];
-	uint64_t seq = base + e->idx, pos = ikt_view_gap_pos(v, seq);
+	uint64_t seq = base + e->idx, pos = seq_known(e) ? ikt_view_gap_pos(v, seq) : 0;
 
 	ikt_escape(e->name, sizeof(e->name), name, sizeof(name));
 	ikt_escape(e->tmpl, sizeof(e->tmpl), tmpl, sizeof(tmpl));
-	fprintf(out, "MEASURE  seq=%" PRIu64 " pcr=%u %s ", seq, e->pcr, tmpl);
+	if (seq_known(e))
+		fprintf(out, "MEASURE  seq=%" PRIu64 " pcr=%u %s ", seq, e->pcr, tmpl);
+	else
+		fprintf(out, "MEASURE  seq=? pcr=%u %s ", e->pcr, tmpl);
 	if (e->flags & IKT_F_VIOLATION)
 		fputs("violation", out);
 	else if (e->flags & IKT_F_DIGEST_OK)
@@ -92,6 +104,12 @@ void ikt_event_human(FILE *out, const struct ikt_event *e,
 		fprintf(out, "FILE     %s %s read for kexec by %s (pid %u)\n",
 			read_kind(e), e->name[0] ? name : "(memory buffer)", comm, e->pid);
 		return;
+	case IKT_EV_GUARD:
+		fprintf(out, "GUARD    kexec execute by %s (pid %u) %s at %" PRId64
+			" entries: %s (%s)\n", comm, e->pid,
+			(e->flags & IKT_F_REFUSED) ? "REFUSED" : "allowed", (int64_t)e->count,
+			ikt_guard_reason_str((uint32_t)e->idx), ikt_guard_reason_why((uint32_t)e->idx));
+		return;
 	default:
 		fprintf(out, "UNKNOWN  event type %u\n", e->type);
 		return;
@@ -123,7 +141,7 @@ void ikt_event_json(struct json_writer *w, const struct ikt_event *e,
 	json_name(w, "comm", e->comm, sizeof(e->comm));
 	switch (e->type) {
 	case IKT_EV_MEASURE:
-		jw_kv_u64(w, "seq", seq);
+		jw_kv_u64_or_null(w, "seq", seq_known(e), seq);
 		jw_kv_u64(w, "pcr", e->pcr);
 		json_name(w, "template", e->tmpl, sizeof(e->tmpl));
 		jw_key(w, "digest");
@@ -139,7 +157,14 @@ void ikt_event_json(struct json_writer *w, const struct ikt_event *e,
 		json_name(w, "name", e->name, sizeof(e->name));
 		jw_kv_bool(w, "name_truncated", e->flags & IKT_F_NAME_TRUNC);
 		jw_kv_bool(w, "violation", e->flags & IKT_F_VIOLATION);
-		jw_kv_u64(w, "gap_position", ikt_view_gap_pos(v, seq));
+		jw_kv_u64(w, "gap_position", seq_known(e) ? ikt_view_gap_pos(v, seq) : 0);
+		break;
+	case IKT_EV_GUARD:
+		jw_kv_bool(w, "refused", e->flags & IKT_F_REFUSED);
+		jw_kv_string(w, "decision", ikt_guard_reason_str((uint32_t)e->idx));
+		jw_kv_string(w, "reason", ikt_guard_reason_why((uint32_t)e->idx));
+		jw_kv_i64(w, "ima_count", (int64_t)e->count);
+		jw_kv_u64(w, "snapshot_count", e->bytes);
 		break;
 	case IKT_EV_SNAPSHOT:
 		jw_kv_u64(w, "count", e->count);

@@ -21,6 +21,11 @@ static const struct ikt_hook defaults[IKT_HOOK_COUNT] = {
 	[IKT_HOOK_COPY] = { "copy_exit", "IMA list copy at kexec execute", false, false, 0, "", "" },
 	[IKT_HOOK_READ_FILE] = { "read_file", "kernel/initramfs files read for kexec", false, true, 0, "bpf_lsm_kernel_read_file", "" },
 	[IKT_HOOK_LOAD_DATA] = { "load_data", "kernel image loaded by kexec_load", false, true, 0, "bpf_lsm_kernel_load_data", "" },
+	[IKT_HOOK_GUARD] = { "guard_capable", "kexec guard (reboot capability check)", false, true, 0, "bpf_lsm_capable", "" },
+	[IKT_HOOK_REBOOT_EXIT] = { "reboot_exit", "reboot syscall return (lifts the seal)", false, false, 0, "__x64_sys_reboot", "" },
+	[IKT_HOOK_SEAL_EXEC] = { "seal_exec", "seal: exec", false, true, 0, "bpf_lsm_bprm_check_security", "" },
+	[IKT_HOOK_SEAL_MMAP] = { "seal_mmap", "seal: executable mmap", false, true, 0, "bpf_lsm_mmap_file", "" },
+	[IKT_HOOK_SEAL_OPEN] = { "seal_open", "seal: file open", false, true, 0, "bpf_lsm_file_open", "" },
 };
 
 #define N_COPY (sizeof(copy_candidates) / sizeof(*copy_candidates))

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "imakexec.h"	/* enum ikt_carry_mode */
 
 struct btf;
 
@@ -19,6 +20,11 @@ enum ikt_hook_id {
 	IKT_HOOK_COPY,
 	IKT_HOOK_READ_FILE,
 	IKT_HOOK_LOAD_DATA,
+	IKT_HOOK_GUARD,		/* appended: funcs bits are enum positions */
+	IKT_HOOK_REBOOT_EXIT,
+	IKT_HOOK_SEAL_EXEC,
+	IKT_HOOK_SEAL_MMAP,
+	IKT_HOOK_SEAL_OPEN,
 	IKT_HOOK_COUNT,
 };
 
@@ -40,13 +46,6 @@ struct ikt_hook {
 	char reason[160];
 };
 
-/* How this kernel hands the IMA list to the next kernel. */
-enum ikt_carry_mode {
-	IKT_CARRY_NONE,		/* no CONFIG_IMA_KEXEC: list is lost */
-	IKT_CARRY_LOAD,		/* snapshot at kexec_file_load (< 6.16) */
-	IKT_CARRY_EXECUTE,	/* copy at execute (>= 6.16, patched 6.1) */
-};
-
 struct ikt_hooks {
 	struct ikt_hook h[IKT_HOOK_COUNT];
 	enum ikt_carry_mode mode;
@@ -59,6 +58,11 @@ void ikt_hooks_probe(struct ikt_hooks *hs, const struct btf *vmlinux, bool bpf_l
 /* The same from the funcs of an earlier probe of this boot's kernel
  * (recorded by attach): no BTF parsing, which costs tens of ms. */
 void ikt_hooks_probe_recorded(struct ikt_hooks *hs, uint32_t funcs, bool bpf_lsm);
+/* guard and seal programs: loaded only by attach --guard */
+static inline bool ikt_hook_is_guard(int id)
+{
+	return id >= IKT_HOOK_GUARD && id < IKT_HOOK_COUNT;
+}
 const char *ikt_carry_mode_str(enum ikt_carry_mode m);
 const char *ikt_hook_status_str(enum ikt_hook_status s);
 

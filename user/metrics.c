@@ -44,6 +44,11 @@ void ikt_metrics_tracker(struct prom_writer *w, const struct ikt_state *s,
 	prom_metric(w, "imakexec_segment_bytes", "gauge",
 		    "Size of the kexec segment reserved for the IMA list.", NULL,
 		    s->snap.valid ? (double)s->snap.segment_size : NAN);
+	prom_metric(w, "imakexec_guard_allowed_total", "counter",
+		    "kexec executes the guard let through.", NULL, (double)s->guard_allowed);
+	prom_metric(w, "imakexec_guard_refused_total", "counter",
+		    "kexec executes the guard refused (the next log would not replay).", NULL,
+		    (double)s->guard_refused);
 	prom_metric(w, "imakexec_ringbuf_drops_total", "counter",
 		    "Events lost from the ring buffer (counts stay exact).", NULL,
 		    (double)s->drops);

@@ -3,24 +3,46 @@
 #include <inttypes.h>
 #include <string.h>
 #include "exitcodes.h"
+#include "guard.h"
 #include "json_writer.h"
 #include "status_report.h"
 #include "sysfs.h"
 #include "view.h"
 
+static void json_guard(struct json_writer *w, const struct ikt_state *s,
+		       const struct ikt_config *c)
+{
+	jw_key(w, "guard");
+	jw_object_start(w);
+	jw_kv_bool(w, "armed", c->guard);
+	jw_kv_u64(w, "allowed", s->guard_allowed);
+	jw_kv_u64(w, "refused", s->guard_refused);
+	jw_kv_string(w, "last_decision", ikt_guard_reason_str(s->guard_last_reason));
+	jw_kv_bool(w, "last_refused", ikt_guard_refuses(s->guard_last_reason));
+	jw_kv_u64(w, "last_count", s->guard_count);
+	jw_kv_bool(w, "sealed", s->sealed);
+	jw_kv_u64(w, "seal_denied", s->seal_denied);
+	jw_kv_u64(w, "sealed_appends", s->sealed_appends);
+	jw_kv_bool(w, "carry_armed", c->carry_valid);
+	jw_kv_u64_or_null(w, "carry_count", c->carry_valid, c->carry_count);
+	jw_object_end(w);
+}
+
 static void json_report(FILE *out, const struct ikt_tracker *t,
-			const struct ikt_state *s, const struct ikt_view *v,
-			int live_rc, uint64_t live)
+			const struct ikt_state *s, const struct ikt_config *c,
+			const struct ikt_view *v, int live_rc, uint64_t live)
 {
 	struct json_writer w;
 
 	jw_init(&w, out);
 	jw_object_start(&w);
-	jw_kv_u64(&w, "version", 1);
+	jw_kv_u64(&w, "version", 2);
 	jw_kv_bool(&w, "attached", t->from_pins);
 	jw_kv_string(&w, "carry_mode", ikt_carry_mode_str(v->mode));
 	jw_kv_u64_or_null(&w, "ima_count", v->count_known, v->count);
 	jw_kv_u64_or_null(&w, "securityfs_count", live_rc == 0, live);
+	jw_kv_u64_or_null(&w, "kernel_count", s->kcount >= 0 && s->appended, (uint64_t)s->kcount);
+	jw_kv_bool(&w, "count_from_kernel", c->count_from_kernel);
 	jw_kv_u64(&w, "appended_since_attach", s->appended);
 	jw_kv_u64(&w, "violations_since_attach", s->violations);
 	jw_kv_u64(&w, "refused_since_attach", s->refused);
@@ -43,6 +65,7 @@ static void json_report(FILE *out, const struct ikt_tracker *t,
 	jw_kv_string(&w, "reason", v->why);
 	jw_kv_u64(&w, "copies", s->copies);
 	jw_kv_u64(&w, "ringbuf_drops", s->drops);
+	json_guard(&w, s, c);
 	jw_key(&w, "hooks");
 	jw_array_start(&w);
 	for (int i = 0; i < IKT_HOOK_COUNT; i++) {
@@ -63,8 +86,8 @@ static void json_report(FILE *out, const struct ikt_tracker *t,
 }
 
 static void human_report(FILE *out, const struct ikt_tracker *t,
-			 const struct ikt_state *s, const struct ikt_view *v,
-			 int live_rc, uint64_t live)
+			 const struct ikt_state *s, const struct ikt_config *c,
+			 const struct ikt_view *v, int live_rc, uint64_t live)
 {
 	fprintf(out, "tracking:      %s\n", t->from_pins ?
 		"pinned under " IKT_PIN_DIR : "this process only");
@@ -87,6 +110,17 @@ static void human_report(FILE *out, const struct ikt_tracker *t,
 	if (v->gap_known && v->verdict != IKT_V_NOT_LOADED)
 		fprintf(out, ", gap %" PRIu64 " entries", v->gap);
 	fprintf(out, " (%s)\n", v->why);
+	fprintf(out, "kexec guard:   %s", c->guard ? "armed" : "off (attach --guard arms it)");
+	if (c->guard)
+		fprintf(out, ", %" PRIu64 " allowed, %" PRIu64 " refused%s",
+			(uint64_t)s->guard_allowed, (uint64_t)s->guard_refused,
+			s->sealed ? ", SEALED (kexec executing)" : "");
+	fputc('\n', out);
+	if (c->guard && s->guard_last_reason)
+		fprintf(out, "last decision: %s at %" PRIu64 " entries: %s (%s)\n",
+			ikt_guard_refuses(s->guard_last_reason) ? "refused" : "allowed",
+			(uint64_t)s->guard_count, ikt_guard_reason_str(s->guard_last_reason),
+			ikt_guard_reason_why(s->guard_last_reason));
 	fprintf(out, "ring drops:    %" PRIu64 "%s\n", (uint64_t)s->drops,
 		s->drops ? " (events lost from the stream; counts above stay exact)" : "");
 	fprintf(out, "hooks:\n");
@@ -117,10 +151,10 @@ int ikt_status_report(FILE *out, const struct ikt_tracker *t,
 	}
 	ikt_ima_path(env, "runtime_measurements_count", p, sizeof(p));
 	live_rc = ikt_read_u64(p, &live);
-	ikt_view_compute(&v, &s, &c, t->hooks.mode);
+	ikt_view_compute(&v, &s, &c, t->hooks.mode, live_rc ? -1 : (int64_t)live);
 	if (json)
-		json_report(out, t, &s, &v, live_rc, live);
+		json_report(out, t, &s, &c, &v, live_rc, live);
 	else
-		human_report(out, t, &s, &v, live_rc, live);
+		human_report(out, t, &s, &c, &v, live_rc, live);
 	return IKT_EXIT_OK;
 }

@@ -12,11 +12,8 @@
 #include <bpf/libbpf.h>
 #include "exitcodes.h"
 #include "imakexec.skel.h"
-#include "reconcile.h"
 #include "sysfs.h"
 #include "tracker.h"
-
-#define RECONCILE_TRIES 1000
 
 static bool verbose_libbpf;
 
@@ -49,54 +46,25 @@ static struct bpf_program *prog_of(struct imakexec_bpf *skel, const char *name)
 	return bpf_object__find_program_by_name(skel->obj, name);
 }
 
-struct reconcile_ctx {
-	struct ikt_tracker *t;
-	const struct ikt_env *env;
-};
-
-static int read_tracker(void *ctx, uint64_t *appended, uint64_t *inflight)
+/* Which kexec slots were already loaded before tracking, this kernel's
+ * carry mode and the guard switch. No count is aligned here: the list
+ * length is the kernel's own counter (ima_htable.len, which
+ * runtime_measurements_count prints and the BPF side reads), incremented
+ * under IMA's list mutex, so it is exact whatever is appending while
+ * attach runs; measure events carry their position in that list. */
+static int init_config(struct ikt_tracker *t, const struct ikt_env *env,
+		       const struct ikt_load_opts *o, FILE *err)
 {
-	struct reconcile_ctx *rc = ctx;
-	struct ikt_state s;
-	__u32 zero = 0;
-
-	if (bpf_map_lookup_elem(rc->t->state_fd, &zero, &s))
-		return -errno;
-	*appended = s.appended;
-	*inflight = s.inflight;
-	return 0;
-}
-
-static int read_list(void *ctx, uint64_t *count)
-{
-	struct reconcile_ctx *rc = ctx;
-	char p[PATH_MAX];
-
-	ikt_ima_path(rc->env, "runtime_measurements_count", p, sizeof(p));
-	return ikt_read_u64(p, count);
-}
-
-/* base count + which kexec slots were already loaded before tracking */
-static int init_config(struct ikt_tracker *t, const struct ikt_env *env, FILE *err)
-{
-	struct reconcile_ctx rc = { t, env };
-	struct ikt_count_reader r = { read_tracker, read_list, &rc };
 	struct ikt_config c = {};
 	char p[PATH_MAX];
 	struct timespec ts;
-	uint64_t v, base;
 	__u32 zero = 0;
-	int ret;
+	uint64_t v;
 
-	ret = ikt_reconcile(&r, RECONCILE_TRIES, &base);
-	if (ret) {
-		fprintf(err, "imakexec-trace: cannot align with runtime_measurements_count: %s%s\n",
-			strerror(-ret), ret == -EAGAIN ?
-			" (measurements never paused; retry when the system is quieter)" : "");
-		return IKT_EXIT_ERROR;
-	}
-	c.base = base;
+	c.count_from_kernel = 1;
 	c.base_valid = 1;
+	c.carry_mode = t->hooks.mode;
+	c.guard = o->guard;
 	c.funcs = t->hooks.funcs;
 	c.funcs_valid = 1;
 	ikt_sys_path(env, "/sys/kernel/kexec_loaded", p, sizeof(p));
@@ -110,6 +78,49 @@ static int init_config(struct ikt_tracker *t, const struct ikt_env *env, FILE *e
 	if (bpf_map_update_elem(t->config_fd, &zero, &c, BPF_ANY)) {
 		fprintf(err, "imakexec-trace: cannot write config map: %s\n", strerror(errno));
 		return IKT_EXIT_ERROR;
+	}
+	return 0;
+}
+
+/* The guard decides on the kernel's own list length, read through
+ * kallsyms: without it every kexec would be refused, so say so now. */
+static int guard_preflight(const struct ikt_env *env, FILE *err)
+{
+	static const char *const syms[] = { "ima_htable", "ima_measurements" };
+	char line[256], path[PATH_MAX];
+	unsigned int found = 0;
+	FILE *f;
+
+	if (!env->bpf_lsm) {
+		fprintf(err, "imakexec-trace: bpf not in /sys/kernel/security/lsm: boot with "
+			"lsm=...,bpf (or a kernel whose CONFIG_LSM lists bpf); the kexec "
+			"guard cannot run without the BPF LSM, nothing was attached\n");
+		return IKT_EXIT_NOFEATURE;
+	}
+	ikt_sys_path(env, "/proc/kallsyms", path, sizeof(path));
+	f = fopen(path, "re");
+	if (!f) {
+		fprintf(err, "imakexec-trace: cannot read %s: %s; the guard needs it to "
+			"find IMA's list counter\n", path, strerror(errno));
+		return IKT_EXIT_NOFEATURE;
+	}
+	while (found != 3 && fgets(line, sizeof(line), f)) {
+		unsigned long long addr;
+		char type, name[128];
+
+		if (sscanf(line, "%llx %c %127s", &addr, &type, name) != 3 || !addr)
+			continue;
+		for (unsigned int i = 0; i < 2; i++)
+			if (!strcmp(name, syms[i]))
+				found |= 1u << i;
+	}
+	fclose(f);
+	if (found != 3) {
+		fprintf(err, "imakexec-trace: %s not in %s with an address: the guard reads "
+			"IMA's own list length; use a kernel with CONFIG_KALLSYMS_ALL=y and "
+			"set kernel.kptr_restrict below 2\n",
+			(found & 1) ? syms[1] : syms[0], path);
+		return IKT_EXIT_NOFEATURE;
 	}
 	return 0;
 }
@@ -130,9 +141,21 @@ int ikt_tracker_load(struct ikt_tracker *t, const struct ikt_env *env,
 	}
 	ikt_hooks_probe(&t->hooks, vmlinux, env->bpf_lsm);
 	btf__free(vmlinux);
+	if (o->guard && (ret = guard_preflight(env, err)))
+		return ret;
 	for (int i = 0; i < IKT_HOOK_COUNT; i++) {
 		struct ikt_hook *h = &t->hooks.h[i];
 
+		if (ikt_hook_is_guard(i) && !o->guard) {
+			h->status = IKT_HOOK_MISSING;
+			snprintf(h->reason, sizeof(h->reason), "guard not armed (attach --guard)");
+			continue;
+		}
+		if (ikt_hook_is_guard(i) && h->status != IKT_HOOK_AVAILABLE) {
+			fprintf(err, "imakexec-trace: %s: the kexec guard needs %s; "
+				"nothing was attached\n", h->reason, h->what);
+			return IKT_EXIT_NOFEATURE;
+		}
 		if (h->required && h->status != IKT_HOOK_AVAILABLE) {
 			fprintf(err, "imakexec-trace: %s: cannot trace %s; IMA support "
 				"is incomplete in this kernel\n", h->reason, h->what);
@@ -167,7 +190,9 @@ int ikt_tracker_load(struct ikt_tracker *t, const struct ikt_env *env,
 	t->config_fd = bpf_map__fd(t->skel->maps.ikt_config);
 	t->events_fd = bpf_map__fd(t->skel->maps.events);
 
-	for (int i = 0; i < IKT_HOOK_COUNT; i++) {
+	/* last to first: add_entry_exit before add_entry_enter, so no call
+	 * is counted in flight without its exit being traced */
+	for (int i = IKT_HOOK_COUNT - 1; i >= 0; i--) {
 		struct ikt_hook *h = &t->hooks.h[i];
 		struct bpf_link *l;
 
@@ -178,7 +203,7 @@ int ikt_tracker_load(struct ikt_tracker *t, const struct ikt_env *env,
 			h->status = IKT_HOOK_FAILED;
 			snprintf(h->reason, sizeof(h->reason), "attaching to %s failed: %s",
 				 h->func, strerror(errno));
-			if (h->required) {
+			if (h->required || ikt_hook_is_guard(i)) {
 				fprintf(err, "imakexec-trace: %s\n", h->reason);
 				return IKT_EXIT_ERROR;
 			}
@@ -187,7 +212,7 @@ int ikt_tracker_load(struct ikt_tracker *t, const struct ikt_env *env,
 		t->links[i] = l;
 		h->status = IKT_HOOK_ATTACHED;
 	}
-	return init_config(t, env, err);
+	return init_config(t, env, o, err);
 }
 
 static int pin_path(char *buf, size_t len, const char *dir, const char *name)
@@ -293,6 +318,7 @@ int ikt_tracker_open_pinned(struct ikt_tracker *t, const struct ikt_env *env,
 	if ((ret = check_value_size(t->state_fd, sizeof(struct ikt_state), dir, err)) ||
 	    (ret = check_value_size(t->config_fd, sizeof(struct ikt_config), dir, err)))
 		return ret;
+	memset(&c, 0, sizeof(c));
 	if (!ikt_tracker_read(t, NULL, &c) && c.funcs_valid) {
 		ikt_hooks_probe_recorded(&t->hooks, c.funcs, env->bpf_lsm);
 	} else {	/* pinned by a version that did not record them */
@@ -305,6 +331,11 @@ int ikt_tracker_open_pinned(struct ikt_tracker *t, const struct ikt_env *env,
 
 		if (h->status != IKT_HOOK_AVAILABLE)
 			continue;
+		if (ikt_hook_is_guard(i) && !c.guard) {
+			h->status = IKT_HOOK_MISSING;
+			snprintf(h->reason, sizeof(h->reason), "guard not armed (attach --guard)");
+			continue;
+		}
 		if (!pin_path(p, sizeof(p), dir, h->prog) && access(p, F_OK) == 0) {
 			h->status = IKT_HOOK_ATTACHED;
 		} else {

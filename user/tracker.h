@@ -26,6 +26,7 @@ struct ikt_tracker {
 struct ikt_load_opts {
 	unsigned int ringbuf_kb;
 	bool verbose;		/* libbpf's own messages */
+	bool guard;		/* load the kexec guard and seal, and arm it */
 };
 
 void ikt_tracker_init(struct ikt_tracker *t);

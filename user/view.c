@@ -12,12 +12,18 @@ static enum ikt_kexec_state slot_state(const struct ikt_state *s,
 }
 
 void ikt_view_compute(struct ikt_view *v, const struct ikt_state *s,
-		      const struct ikt_config *c, enum ikt_carry_mode mode)
+		      const struct ikt_config *c, enum ikt_carry_mode mode,
+		      int64_t live)
 {
 	memset(v, 0, sizeof(*v));
 	v->mode = mode;
-	v->count_known = c->base_valid;
-	v->count = c->base + s->appended;
+	if (c->count_from_kernel) {
+		v->count_known = live >= 0;
+		v->count = live >= 0 ? (uint64_t)live : 0;
+	} else {
+		v->count_known = c->base_valid;
+		v->count = c->base + s->appended;
+	}
 	v->normal = slot_state(s, c, IKT_SLOT_NORMAL, s->kexec_state);
 	v->crash = slot_state(s, c, IKT_SLOT_CRASH, s->crash_state);
 	v->lost_from = UINT64_MAX;

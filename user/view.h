@@ -18,8 +18,8 @@ enum ikt_verdict {
 };
 
 struct ikt_view {
-	bool count_known;	/* base reconciled */
-	uint64_t count;		/* entries in the IMA list (base + appended) */
+	bool count_known;	/* the list length could be read */
+	uint64_t count;		/* entries in the IMA list */
 	enum ikt_carry_mode mode;
 	enum ikt_kexec_state normal, crash;
 	enum ikt_verdict verdict;
@@ -29,8 +29,12 @@ struct ikt_view {
 	const char *why;	/* one-line explanation of the verdict */
 };
 
+/* live: the kernel's list length (runtime_measurements_count), -1 if
+ * unreadable; trackers attached by this version count with it, older pins
+ * with their reconciled base + appended. */
 void ikt_view_compute(struct ikt_view *v, const struct ikt_state *s,
-		      const struct ikt_config *c, enum ikt_carry_mode mode);
+		      const struct ikt_config *c, enum ikt_carry_mode mode,
+		      int64_t live);
 /* 1-based position of seq in the gap window, 0 if seq is not in it */
 uint64_t ikt_view_gap_pos(const struct ikt_view *v, uint64_t seq);
 const char *ikt_verdict_str(enum ikt_verdict v);

@@ -34,7 +34,7 @@ static void test_not_loaded(void **state)
 
 	(void)state;
 	s.appended = 5;
-	ikt_view_compute(&v, &s, &c, IKT_CARRY_LOAD);
+	ikt_view_compute(&v, &s, &c, IKT_CARRY_LOAD, -1);
 	assert_int_equal(v.verdict, IKT_V_NOT_LOADED);
 	assert_int_equal(v.count, 105);
 	assert_int_equal(ikt_view_gap_pos(&v, 104), 0);
@@ -47,13 +47,37 @@ static void test_gap_after_snapshot(void **state)
 	(void)state;
 	load_file(103);		/* snapshot held entries 0..102 */
 	s.appended = 10;	/* list now 110 entries: 103..109 lost */
-	ikt_view_compute(&v, &s, &c, IKT_CARRY_LOAD);
+	ikt_view_compute(&v, &s, &c, IKT_CARRY_LOAD, -1);
 	assert_int_equal(v.verdict, IKT_V_GAP);
 	assert_true(v.gap_known);
 	assert_int_equal(v.gap, 7);
 	assert_int_equal(ikt_view_gap_pos(&v, 102), 0);
 	assert_int_equal(ikt_view_gap_pos(&v, 103), 1);
 	assert_int_equal(ikt_view_gap_pos(&v, 109), 7);
+}
+
+/* Trackers of this version take the list length from the kernel: the
+ * tracker's own append counter and base no longer enter the count. */
+static void test_count_from_kernel(void **state)
+{
+	struct ikt_view v;
+
+	(void)state;
+	c.count_from_kernel = 1;
+	c.base = 0;
+	load_file(103);
+	s.appended = 3;		/* appends seen since attach: not the count */
+	ikt_view_compute(&v, &s, &c, IKT_CARRY_LOAD, 110);
+	assert_true(v.count_known);
+	assert_int_equal(v.count, 110);
+	assert_int_equal(v.verdict, IKT_V_GAP);
+	assert_int_equal(v.gap, 7);
+	ikt_view_compute(&v, &s, &c, IKT_CARRY_LOAD, 103);
+	assert_int_equal(v.verdict, IKT_V_SAFE);
+	/* unreadable length: count and gap unknown, never guessed */
+	ikt_view_compute(&v, &s, &c, IKT_CARRY_LOAD, -1);
+	assert_false(v.count_known);
+	assert_false(v.gap_known);
 }
 
 static void test_safe_when_nothing_after_snapshot(void **state)
@@ -63,7 +87,7 @@ static void test_safe_when_nothing_after_snapshot(void **state)
 	(void)state;
 	load_file(110);
 	s.appended = 10;
-	ikt_view_compute(&v, &s, &c, IKT_CARRY_LOAD);
+	ikt_view_compute(&v, &s, &c, IKT_CARRY_LOAD, -1);
 	assert_int_equal(v.verdict, IKT_V_SAFE);
 	assert_int_equal(v.gap, 0);
 }
@@ -76,7 +100,7 @@ static void test_no_ima_kexec_loses_all(void **state)
 	load_file(0);
 	s.snap.valid = 0;
 	s.appended = 3;
-	ikt_view_compute(&v, &s, &c, IKT_CARRY_NONE);
+	ikt_view_compute(&v, &s, &c, IKT_CARRY_NONE, -1);
 	assert_int_equal(v.verdict, IKT_V_LOSS_ALL);
 	assert_int_equal(v.gap, 103);
 	assert_int_equal(ikt_view_gap_pos(&v, 0), 1);
@@ -89,7 +113,7 @@ static void test_legacy_loses_all_even_with_ima_kexec(void **state)
 	(void)state;
 	s.touched = IKT_SLOT_NORMAL;
 	s.kexec_state = IKT_KEXEC_LEGACY;
-	ikt_view_compute(&v, &s, &c, IKT_CARRY_EXECUTE);
+	ikt_view_compute(&v, &s, &c, IKT_CARRY_EXECUTE, -1);
 	assert_int_equal(v.verdict, IKT_V_LOSS_ALL);
 	assert_int_equal(v.gap, 100);
 }
@@ -101,7 +125,7 @@ static void test_execute_copy_is_safe(void **state)
 	(void)state;
 	load_file(50);
 	s.appended = 30;
-	ikt_view_compute(&v, &s, &c, IKT_CARRY_EXECUTE);
+	ikt_view_compute(&v, &s, &c, IKT_CARRY_EXECUTE, -1);
 	assert_int_equal(v.verdict, IKT_V_SAFE);
 	assert_int_equal(v.gap, 0);
 }
@@ -112,12 +136,12 @@ static void test_preloaded_is_unknown_until_reload(void **state)
 
 	(void)state;
 	c.preloaded = IKT_SLOT_NORMAL;
-	ikt_view_compute(&v, &s, &c, IKT_CARRY_LOAD);
+	ikt_view_compute(&v, &s, &c, IKT_CARRY_LOAD, -1);
 	assert_int_equal(v.verdict, IKT_V_UNKNOWN);
 	assert_false(v.gap_known);
 	load_file(100);		/* reloaded under tracking */
 	s.appended = 2;
-	ikt_view_compute(&v, &s, &c, IKT_CARRY_LOAD);
+	ikt_view_compute(&v, &s, &c, IKT_CARRY_LOAD, -1);
 	assert_int_equal(v.verdict, IKT_V_GAP);
 	assert_int_equal(v.gap, 2);
 }
@@ -130,7 +154,7 @@ static void test_unload_after_preload(void **state)
 	c.preloaded = IKT_SLOT_NORMAL | IKT_SLOT_CRASH;
 	s.touched = IKT_SLOT_NORMAL;	/* traced unload of the normal image */
 	s.kexec_state = IKT_KEXEC_NONE;
-	ikt_view_compute(&v, &s, &c, IKT_CARRY_LOAD);
+	ikt_view_compute(&v, &s, &c, IKT_CARRY_LOAD, -1);
 	assert_int_equal(v.verdict, IKT_V_NOT_LOADED);
 	assert_int_equal(v.crash, IKT_KEXEC_PRELOADED);
 }
@@ -144,7 +168,7 @@ static void test_crash_load_does_not_change_verdict(void **state)
 	s.touched |= IKT_SLOT_CRASH;
 	s.crash_state = IKT_KEXEC_FILE;
 	s.appended = 4;
-	ikt_view_compute(&v, &s, &c, IKT_CARRY_LOAD);
+	ikt_view_compute(&v, &s, &c, IKT_CARRY_LOAD, -1);
 	assert_int_equal(v.verdict, IKT_V_GAP);
 	assert_int_equal(v.gap, 4);
 	assert_int_equal(v.crash, IKT_KEXEC_FILE);
@@ -164,6 +188,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_not_loaded, setup),
 		cmocka_unit_test_setup(test_gap_after_snapshot, setup),
+		cmocka_unit_test_setup(test_count_from_kernel, setup),
 		cmocka_unit_test_setup(test_safe_when_nothing_after_snapshot, setup),
 		cmocka_unit_test_setup(test_no_ima_kexec_loses_all, setup),
 		cmocka_unit_test_setup(test_legacy_loses_all_even_with_ima_kexec, setup),

@@ -1,0 +1,50 @@
+# busyattach: attach while both vCPUs keep appending measurements. Two
+# ikt-burst storms run throughout; ROUNDS rounds of attach (timed in the
+# guest), then detach except after the last. When the storms are over the
+# host compares status --json's ima_count with the guest's own read of
+# runtime_measurements_count and with the length of the dumped list.
+# IKT-RUNVM: --smp 2
+stage1() {
+	if [ ! -x "$TOOL" ] || ! command -v ikt-burst >/dev/null; then
+		ikt "skip=imakexec-trace_or_ikt-burst_not_in_initramfs(run_make_first)"
+		ikt_finish
+	fi
+	rounds=$(ikt_arg rounds 3)
+	n=$(ikt_arg n 4000)
+	# the same attach on a quiet machine first: the reference for its cost
+	tm=$(ikt-burst time 1 "$TOOL" attach)
+	ikt event=quietattach rc=$(echo "$tm" | sed -n 's/.* rc=\([0-9]*\).*/\1/p') ms=$(( $(echo "$tm" | sed -n 's/.* max_us=\([0-9]*\).*/\1/p') / 1000 ))
+	"$TOOL" detach >/dev/null 2>&1
+	ikt-burst write "$n" /tmp/storm1 >/tmp/storm1.out 2>&1 &
+	p1=$!
+	ikt-burst write "$n" /tmp/storm2 >/tmp/storm2.out 2>&1 &
+	p2=$!
+	sleep 1
+	r=1
+	while [ "$r" -le "$rounds" ]; do
+		before=$(ikt_count)
+		# ikt-burst times the command and reports its exit status
+		tm=$(ikt-burst time 1 "$TOOL" attach)
+		after=$(ikt_count)
+		rc=$(echo "$tm" | sed -n 's/.* rc=\([0-9]*\).*/\1/p')
+		us=$(echo "$tm" | sed -n 's/.* max_us=\([0-9]*\).*/\1/p')
+		busy=0
+		kill -0 $p1 2>/dev/null && kill -0 $p2 2>/dev/null && busy=1
+		ikt event=attach round=$r rc=${rc:-none} ms=$(( ${us:-999999999} / 1000 )) before=$before after=$after storms_running=$busy
+		[ "$rc" = 0 ] || "$TOOL" attach 2>&1 | sed 's/^/IKT tool_msg=/; s/ /_/g' | head -n 3
+		if [ "$r" -lt "$rounds" ]; then
+			sleep 0.3
+			"$TOOL" detach >/dev/null 2>&1
+			ikt event=detach round=$r rc=$?
+		fi
+		r=$((r + 1))
+	done
+	wait $p1
+	ikt event=storm id=1 rc=$?
+	wait $p2
+	ikt event=storm id=2 rc=$?
+	st=$("$TOOL" status --json 2>/dev/null)
+	ikt tool=status rc=$?
+	ikt event=settled count=$(ikt_count)
+	ikt status_json=$(printf '%s' "$st" | base64 | tr -d '\n')
+}
