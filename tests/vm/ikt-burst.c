@@ -8,6 +8,9 @@
  *   ikt-burst exec N [DIR]    create N distinct tiny static executables in
  *                             DIR and run each once (one BPRM_CHECK entry each)
  *   ikt-burst time N CMD...   run CMD N times (stdout/stderr to /dev/null)
+ *   ikt-burst kexec 1         call reboot(LINUX_REBOOT_CMD_KEXEC) directly
+ *                             (kexec -e refuses by itself when nothing is
+ *                             loaded) and print "IKT rebootkexec errno=..."
  *
  * Prints one "IKT burst=MODE ..." line: n, wall time (ns), entries before
  * and after (runtime_measurements_count), rate; "time" prints min, median
@@ -24,7 +27,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/reboot.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -245,9 +250,20 @@ static int time_cmd(unsigned long n, char *const argv[])
 	return 0;
 }
 
+static int reboot_kexec(void)
+{
+	long r = syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
+			 LINUX_REBOOT_CMD_KEXEC, NULL);
+
+	printf("IKT rebootkexec ret=%ld errno=%d (%s)\n", r, r ? errno : 0,
+	       r ? strerror(errno) : "ok");
+	fflush(stdout);
+	return r ? 1 : 0;
+}
+
 static int usage(void)
 {
-	fprintf(stderr, "usage: ikt-burst write N [FILE] | exec N [DIR] | time N CMD [ARG...]\n");
+	fprintf(stderr, "usage: ikt-burst write N [FILE] | exec N [DIR] | time N CMD [ARG...] | kexec 1\n");
 	return 2;
 }
 
@@ -261,6 +277,8 @@ int main(int argc, char **argv)
 		return burst_write(n, argc == 4 ? argv[3] : "/tmp/ikt-burst");
 	if (!strcmp(argv[1], "exec") && argc <= 4)
 		return burst_exec(n, argc == 4 ? argv[3] : "/tmp/ikt-exec");
+	if (!strcmp(argv[1], "kexec") && argc == 3)
+		return reboot_kexec();
 	if (!strcmp(argv[1], "time") && argc >= 4 && n <= MAX_REPS)
 		return time_cmd(n, argv + 3);
 	return usage();
