@@ -3,9 +3,11 @@
 #include <argp.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "commands.h"
 #include "env.h"
 #include "exitcodes.h"
+#include "pindir.h"
 #include "status_report.h"
 #include "tracker.h"
 
@@ -68,7 +70,7 @@ int cmd_attach(int argc, char **argv)
 	struct argp argp = { attach_opts, attach_parse, NULL, attach_doc, NULL, NULL, NULL };
 	struct ikt_tracker t;
 	struct ikt_env env;
-	int ret;
+	int ret, lock;
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
 		return IKT_EXIT_USAGE;
@@ -78,10 +80,17 @@ int cmd_attach(int argc, char **argv)
 	if (ret)
 		return ret;
 	ikt_tracker_init(&t);
-	if (ikt_is_pinned(IKT_PIN_DIR)) {
+	/* a concurrent attach waits here, then finds this one's pins */
+	lock = ikt_pin_lock(IKT_PIN_DIR, stderr);
+	if (lock < 0)
+		return IKT_EXIT_ERROR;
+	ret = ikt_pins_present(IKT_PIN_DIR, stderr);
+	if (ret == 1) {
 		fprintf(stderr, "imakexec-trace: already attached (%s); keeping it\n", IKT_PIN_DIR);
 		goto report;
 	}
+	if (ret)
+		goto cleanup;
 	ret = ikt_tracker_load(&t, &env, &a.load, stderr);
 	if (ret)
 		goto cleanup;
@@ -101,6 +110,7 @@ report:
 		ret = ikt_status_report(stdout, &t, &env, a.json);
 cleanup:
 	ikt_tracker_close(&t);
+	close(lock);
 	return ret;
 }
 
@@ -118,8 +128,7 @@ int cmd_detach(int argc, char **argv)
 		"Example:\n  imakexec-trace detach\n";
 	struct argp argp = { NULL, detach_parse, NULL, doc, NULL, NULL, NULL };
 	struct ikt_env env;
-	bool was;
-	int ret;
+	int ret, was, lock;
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return IKT_EXIT_USAGE;
@@ -127,9 +136,14 @@ int cmd_detach(int argc, char **argv)
 	ret = ikt_env_require(&env, IKT_NEED_PRIV, "imakexec-trace detach", stderr);
 	if (ret)
 		return ret;
-	was = ikt_is_pinned(IKT_PIN_DIR);
-	if (ikt_unpin(IKT_PIN_DIR, stderr))
+	lock = ikt_pin_lock(IKT_PIN_DIR, stderr);
+	if (lock < 0)
 		return IKT_EXIT_ERROR;
+	was = ikt_pins_present(IKT_PIN_DIR, stderr);
+	ret = was > 1 ? was : ikt_unpin(IKT_PIN_DIR, stderr);
+	close(lock);
+	if (ret)
+		return ret;
 	printf("%s\n", was ? "detached: tracking stopped, pins removed"
 			   : "not attached: nothing to remove");
 	return IKT_EXIT_OK;

@@ -34,17 +34,24 @@ void ikt_tracker_init(struct ikt_tracker *t);
  * Returns 0 or an exit code after printing the cause. */
 int ikt_tracker_load(struct ikt_tracker *t, const struct ikt_env *env,
 		     const struct ikt_load_opts *o, FILE *err);
-/* Pin maps and links under dir (0700); returns 0 or an exit code. */
+/* Pin maps and links under dir (root-owned 0700 on bpffs, see pindir.h);
+ * on failure removes only what it pinned. 0 or an exit code. */
 int ikt_tracker_pin(struct ikt_tracker *t, const char *dir, FILE *err);
-/* Open what `attach` pinned. IKT_EXIT_NOTATTACHED if nothing is pinned. */
+/* Open what `attach` pinned, checking the directory, each pin's owner
+ * and mode and each map's shape. IKT_EXIT_NOTATTACHED if nothing is
+ * pinned; another exit code (printed) if what is there is not trusted. */
 int ikt_tracker_open_pinned(struct ikt_tracker *t, const struct ikt_env *env,
 			    const char *dir, FILE *err);
 int ikt_tracker_read(const struct ikt_tracker *t, struct ikt_state *s,
 		     struct ikt_config *c);
 void ikt_tracker_close(struct ikt_tracker *t);
-/* Remove every pin under dir and dir itself; 0 if nothing was there. */
+/* Remove every pin under a trusted dir and dir itself; 0 if nothing was
+ * there; an exit code (printed) when dir is not trusted: then nothing is
+ * removed. */
 int ikt_unpin(const char *dir, FILE *err);
-bool ikt_is_pinned(const char *dir);
+/* 0 nothing pinned, 1 a trusted directory holds a tracker, or an exit
+ * code after printing why the directory is not trusted. */
+int ikt_pins_present(const char *dir, FILE *err);
 /* Parse and validate a ring size in KiB (power of two, 4..1048576). */
 int ikt_parse_ringbuf_kb(const char *s, unsigned int *kb);
 

@@ -608,7 +608,7 @@ def check(args):
         if ev is not None and None not in mine and ev != all(mine):
             problems.append("evmctl_disagrees_with_replayer_on_" + st)
     sc = args.scenario
-    two_stage = sc not in ("noexec", "features", "nobpflsm", "busyattach", "guard")
+    two_stage = sc not in ("noexec", "features", "nobpflsm", "busyattach", "guard", "pintrust")
     if two_stage:
         if r["s2"] is None:
             problems.append("no_stage2_dump(kexec_failed_or_guest_hung)")
