@@ -82,6 +82,28 @@ struct {
 	__type(value, __u8);
 } inflight_tids SEC(".maps");
 
+/* kexec_file_load runs under kexec_mutex, one at a time: slot 0 holds
+ * what the load in progress has read, slot 1 the current image's */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct ikt_loadinfo);
+} loaded SEC(".maps");
+
+#define LOADING 0
+#define CURRENT 1
+
+/* inode timestamps: a timespec64 before 6.7, split fields after */
+struct inode___ts64 {
+	struct timespec64 i_mtime;
+} __attribute__((preserve_access_index));
+
+struct inode___split {
+	time64_t i_mtime_sec;
+	u32 i_mtime_nsec;
+} __attribute__((preserve_access_index));
+
 /* Fields that exist only with CONFIG_IMA_KEXEC. */
 struct kimage___ima {
 	void *ima_buffer;
@@ -337,6 +359,64 @@ int BPF_PROG(snapshot_exit, struct kimage *image)
 	return 0;
 }
 
+static __always_inline struct ikt_loadinfo *loadinfo(__u32 slot)
+{
+	return bpf_map_lookup_elem(&loaded, &slot);
+}
+
+static __always_inline void record_file(struct file *file, bool initrd)
+{
+	struct ikt_loadinfo *l = loadinfo(LOADING);
+	struct inode *ino = file->f_inode;
+	struct ikt_loadfile *f;
+	__u64 tid = bpf_get_current_pid_tgid();
+	long n;
+
+	if (!l)
+		return;
+	if (l->tid != tid) {	/* a new load: forget an older one's files */
+		l->tid = tid;
+		l->kernel.path_len = 0;
+		l->initrd.path_len = 0;
+	}
+	f = initrd ? &l->initrd : &l->kernel;
+	n = bpf_d_path(&file->f_path, f->path, sizeof(f->path));
+	f->path_len = n > 0 ? n : 0;
+	f->ino = BPF_CORE_READ(ino, i_ino);
+	f->dev = BPF_CORE_READ(ino, i_sb, s_dev);
+	f->size = BPF_CORE_READ(ino, i_size);
+	if (bpf_core_field_exists(((struct inode___ts64 *)ino)->i_mtime)) {
+		f->mtime_sec = BPF_CORE_READ((struct inode___ts64 *)ino, i_mtime.tv_sec);
+		f->mtime_nsec = BPF_CORE_READ((struct inode___ts64 *)ino, i_mtime.tv_nsec);
+	} else if (bpf_core_field_exists(((struct inode___split *)ino)->i_mtime_sec)) {
+		f->mtime_sec = BPF_CORE_READ((struct inode___split *)ino, i_mtime_sec);
+		f->mtime_nsec = BPF_CORE_READ((struct inode___split *)ino, i_mtime_nsec);
+	}
+}
+
+/* at a successful normal kexec_file_load: the image it made is current */
+static __always_inline void commit_load(const struct pt_regs *regs, bool unload)
+{
+	struct ikt_loadinfo *l = loadinfo(LOADING), *cur = loadinfo(CURRENT);
+	__u64 tid = bpf_get_current_pid_tgid();
+	unsigned long len = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	const char *cmd = (const char *)PT_REGS_PARM4_CORE_SYSCALL(regs);
+
+	if (!l || !cur)
+		return;
+	cur->valid = 0;
+	if (unload || l->tid != tid || !l->kernel.path_len || len > IKT_CMDLINE_LEN)
+		goto out;
+	bpf_probe_read_kernel(&cur->kernel, sizeof(cur->kernel), &l->kernel);
+	bpf_probe_read_kernel(&cur->initrd, sizeof(cur->initrd), &l->initrd);
+	cur->cmdline_len = len;
+	if (bpf_probe_read_user(cur->cmdline, len, cmd))
+		goto out;
+	cur->valid = 1;
+out:
+	l->tid = 0;
+}
+
 static __always_inline void kexec_loaded(long ret, bool crash, bool unload,
 					 bool legacy)
 {
@@ -387,6 +467,8 @@ int BPF_PROG(kexec_file_load_exit, const struct pt_regs *regs, long ret)
 
 	kexec_loaded(ret, flags & KEXEC_FILE_ON_CRASH,
 		     flags & KEXEC_FILE_UNLOAD, false);
+	if (ret == 0 && !(flags & KEXEC_FILE_ON_CRASH))
+		commit_load(regs, flags & KEXEC_FILE_UNLOAD);
 	return 0;
 }
 
@@ -396,7 +478,11 @@ int BPF_PROG(kexec_load_exit, const struct pt_regs *regs, long ret)
 	unsigned long nr_segments = PT_REGS_PARM2_CORE_SYSCALL(regs);
 	unsigned long flags = PT_REGS_PARM4_CORE_SYSCALL(regs);
 
+	struct ikt_loadinfo *cur = loadinfo(CURRENT);
+
 	kexec_loaded(ret, flags & KEXEC_ON_CRASH, nr_segments == 0, true);
+	if (ret == 0 && !(flags & KEXEC_ON_CRASH) && cur)
+		cur->valid = 0;	/* a legacy image: nothing exec could reload */
 	return 0;
 }
 
@@ -477,15 +563,21 @@ static __always_inline int seal_verdict(int ret)
 	return -EPERM;
 }
 
-SEC("lsm/kernel_read_file")
+/* sleepable: bpf_d_path is allowed here, so exec can reopen the files */
+SEC("lsm.s/kernel_read_file")
 int BPF_PROG(read_file, struct file *file, enum kernel_read_file_id id,
 	     bool contents, int ret)
 {
-	if (id == bpf_core_enum_value(enum kernel_read_file_id, READING_KEXEC_IMAGE))
+	if (id == bpf_core_enum_value(enum kernel_read_file_id, READING_KEXEC_IMAGE)) {
 		emit_read(file, id, 0);
-	else if (id == bpf_core_enum_value(enum kernel_read_file_id,
-					   READING_KEXEC_INITRAMFS))
+		if (file)
+			record_file(file, false);
+	} else if (id == bpf_core_enum_value(enum kernel_read_file_id,
+					   READING_KEXEC_INITRAMFS)) {
 		emit_read(file, id, IKT_F_INITRAMFS);
+		if (file)
+			record_file(file, true);
+	}
 	return seal_verdict(ret);
 }
 

@@ -12,6 +12,8 @@
 #define IKT_TMPL_LEN 16
 #define IKT_COMM_LEN 16
 #define IKT_SHA1_LEN 20
+#define IKT_PATH_LEN 512
+#define IKT_CMDLINE_LEN 2048	/* COMMAND_LINE_SIZE on x86 */
 
 enum ikt_event_type {
 	IKT_EV_MEASURE = 1,	/* entry appended to the IMA list */
@@ -135,6 +137,30 @@ struct ikt_config {
 	__u32 count_from_kernel;	/* 1: list length read from the kernel
 					 * (base unused, measure idx absolute) */
 	__u64 carry_count;
+};
+
+/* A file kexec_file_load read, as it was then (exec reloads it only if
+ * it is still the same file). */
+struct ikt_loadfile {
+	__u64 ino;
+	__u64 dev;
+	__s64 size;
+	__s64 mtime_sec;
+	__u32 mtime_nsec;
+	__u32 path_len;		/* 0: not read (no initramfs) */
+	char path[IKT_PATH_LEN];
+};
+
+/* What the current normal kexec image was loaded from: written by the BPF
+ * side at a successful kexec_file_load (valid 0 after an unload, a legacy
+ * load, or a load whose files were not seen), read by `exec` to reload the
+ * same image at the last moment. */
+struct ikt_loadinfo {
+	__u32 valid;
+	__u32 cmdline_len;	/* bytes incl. the NUL, as passed */
+	__u64 tid;		/* loading thread (pending slot only) */
+	struct ikt_loadfile kernel, initrd;
+	char cmdline[IKT_CMDLINE_LEN];
 };
 
 struct ikt_event {

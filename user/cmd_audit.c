@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "atomicfile.h"
 #include "audit.h"
 #include "commands.h"
 #include "env.h"
@@ -197,23 +198,19 @@ again:
 
 static int save_record(const char *path, const struct risk_list *rl)
 {
-	char tmp[4096 + 16], boot[RECORD_BOOT_ID_MAX];
-	FILE *f = NULL;
-	int fd, ret;
+	char boot[RECORD_BOOT_ID_MAX];
+	struct ikt_afile out;
+	FILE *f;
+	int ret;
 
 	if ((ret = record_boot_id(BOOT_ID_PATH, boot, sizeof(boot)))) {
 		fprintf(stderr, "imakexec-trace audit: cannot read %s: %s\n",
 			BOOT_ID_PATH, strerror(-ret));
 		return IKT_EXIT_ERROR;
 	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		fprintf(stderr, "imakexec-trace audit: cannot create %s: %s\n", tmp, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (ikt_afile_open(&out, path, 0600, "imakexec-trace audit", stderr))
 		return IKT_EXIT_ERROR;
-	}
+	f = out.f;
 	ret = record_write_header(f, boot, (uint64_t)time(NULL));
 	for (size_t i = 0; !ret && i < rl->n; i++) {
 		const struct risk_entry *e = &rl->e[i];
@@ -223,16 +220,13 @@ static int save_record(const char *path, const struct risk_list *rl)
 	}
 	if (!ret)
 		ret = record_write_end(f, rl->n);
-	if (!ret && fsync(fileno(f)))
-		ret = -1;
-	if (fclose(f) && !ret)
-		ret = -1;
-	if (ret || rename(tmp, path)) {
-		fprintf(stderr, "imakexec-trace audit: writing %s failed: %s\n", path, strerror(errno));
-		unlink(tmp);
+	if (ret) {
+		fprintf(stderr, "imakexec-trace audit: writing %s failed: %s\n", path,
+			strerror(errno ? errno : EIO));
+		ikt_afile_abort(&out);
 		return IKT_EXIT_ERROR;
 	}
-	return 0;
+	return ikt_afile_commit(&out, "imakexec-trace audit", stderr) ? IKT_EXIT_ERROR : 0;
 }
 
 static void print_json(const struct ikt_audit *au, const struct ikt_view *v,

@@ -3,6 +3,7 @@
  * there, through a trusted directory fd (pindir.h); every pinned map is
  * checked for the type, key size, value size and size we expect. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,28 +19,31 @@ struct pinned_map {
 	const char *name;
 	enum bpf_map_type type;
 	__u32 key_size, value_size, max_entries;	/* value_size: ours */
+	__u32 min_value;	/* smallest any version wrote (layouts only append) */
 };
 
-static const struct pinned_map maps[] = {
-	{ "state", BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(struct ikt_state), 1 },
-	{ "config", BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(struct ikt_config), 1 },
-	{ "events", BPF_MAP_TYPE_RINGBUF, 0, 0, 0 },
+#define N_MAPS 4
+static const struct pinned_map maps[N_MAPS] = {
+	{ "state", BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(struct ikt_state), 1,
+	  offsetof(struct ikt_state, snap) },
+	{ "config", BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(struct ikt_config), 1,
+	  offsetof(struct ikt_config, attach_boot_ns) },
+	{ "events", BPF_MAP_TYPE_RINGBUF, 0, 0, 0, 0 },
+	{ "loaded", BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(struct ikt_loadinfo), 2,
+	  sizeof(struct ikt_loadinfo) },
 };
-
-/* smallest value sizes any version wrote (layouts only append) */
-#define STATE_MIN offsetof(struct ikt_state, snap)
-#define CONFIG_MIN offsetof(struct ikt_config, attach_boot_ns)
 
 static struct bpf_map *skel_map(struct imakexec_bpf *skel, int i)
 {
-	struct bpf_map *m[] = { skel->maps.state, skel->maps.ikt_config, skel->maps.events };
+	struct bpf_map *m[N_MAPS] = { skel->maps.state, skel->maps.ikt_config,
+				      skel->maps.events, skel->maps.loaded };
 
 	return m[i];
 }
 
 int ikt_tracker_pin(struct ikt_tracker *t, const char *dir, FILE *err)
 {
-	const char *names[IKT_HOOK_COUNT + 3];
+	const char *names[IKT_HOOK_COUNT + N_MAPS];
 	struct ikt_pindir d;
 	char p[PATH_MAX];
 	int n = 0, ret;
@@ -47,7 +51,7 @@ int ikt_tracker_pin(struct ikt_tracker *t, const char *dir, FILE *err)
 	ret = ikt_pindir_open(&d, dir, true, err);
 	if (ret)
 		return ret;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < N_MAPS; i++) {
 		if ((ret = ikt_pindir_path(&d, maps[i].name, p, sizeof(p))) ||
 		    (ret = bpf_map__pin(skel_map(t->skel, i), p)))
 			goto fail;
@@ -91,7 +95,6 @@ static int check_map(int fd, const struct pinned_map *m, const char *dir, FILE *
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
-	__u32 min = !strcmp(m->name, "state") ? STATE_MIN : CONFIG_MIN;
 
 	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
 		fprintf(err, "imakexec-trace: %s/%s is not a BPF map: %s; run "
@@ -101,7 +104,7 @@ static int check_map(int fd, const struct pinned_map *m, const char *dir, FILE *
 	}
 	if (info.type != m->type || info.key_size != m->key_size ||
 	    (m->type == BPF_MAP_TYPE_ARRAY &&
-	     (info.max_entries != m->max_entries || info.value_size < min))) {
+	     (info.max_entries != m->max_entries || info.value_size < m->min_value))) {
 		fprintf(err, "imakexec-trace: %s/%s is not the map imakexec-trace pins "
 			"(type %u, key %u, value %u, entries %u): run 'imakexec-trace "
 			"detach' then 'imakexec-trace attach'\n", dir, m->name, info.type,
@@ -121,11 +124,11 @@ static int check_map(int fd, const struct pinned_map *m, const char *dir, FILE *
 
 static int open_maps(struct ikt_tracker *t, struct ikt_pindir *d, FILE *err)
 {
-	int *fds[] = { &t->state_fd, &t->config_fd, &t->events_fd };
+	int *fds[N_MAPS] = { &t->state_fd, &t->config_fd, &t->events_fd, &t->loaded_fd };
 	char p[PATH_MAX];
 	int ret;
 
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < N_MAPS; i++) {
 		ret = ikt_pindir_check_pin(d, maps[i].name, err);
 		if (ret == 0) {
 			fprintf(err, "imakexec-trace: pinned tracker in %s is incomplete (no %s); "

@@ -8,28 +8,12 @@
 
 int prom_open(struct prom_writer *w, const char *path, FILE *err)
 {
-	int fd;
+	int ret;
 
 	memset(w, 0, sizeof(*w));
-	if (strlen(path) >= sizeof(w->path)) {
-		fprintf(err, "imakexec-trace: --prometheus path too long\n");
-		return -ENAMETOOLONG;
-	}
-	strcpy(w->path, path);
-	snprintf(w->tmp, sizeof(w->tmp), "%s.tmp.%d", path, (int)getpid());
-	fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0 || !(w->f = fdopen(fd, "w"))) {
-		int e = errno;
-
-		fprintf(err, "imakexec-trace: cannot create %s: %s; check that the "
-			"directory exists and is writable\n", w->tmp, strerror(e));
-		if (fd >= 0) {
-			close(fd);
-			unlink(w->tmp);
-		}
-		return -e;
-	}
-	return 0;
+	ret = ikt_afile_open(&w->out, path, 0644, "imakexec-trace --prometheus", err);
+	w->f = w->out.f;
+	return ret;
 }
 
 void prom_metric(struct prom_writer *w, const char *name, const char *type,
@@ -50,29 +34,14 @@ void prom_metric(struct prom_writer *w, const char *name, const char *type,
 
 int prom_commit(struct prom_writer *w, FILE *err)
 {
-	int ret = 0;
-
-	if (fflush(w->f) || ferror(w->f) || fsync(fileno(w->f)))
-		ret = errno ? -errno : -EIO;
-	if (fclose(w->f) && !ret)
-		ret = -errno;
 	w->f = NULL;
-	if (!ret && rename(w->tmp, w->path))
-		ret = -errno;
-	if (ret) {
-		fprintf(err, "imakexec-trace: writing %s failed: %s\n", w->path, strerror(-ret));
-		unlink(w->tmp);
-	}
-	return ret;
+	return ikt_afile_commit(&w->out, "imakexec-trace --prometheus", err);
 }
 
 void prom_abort(struct prom_writer *w)
 {
-	if (w->f) {
-		fclose(w->f);
-		w->f = NULL;
-		unlink(w->tmp);
-	}
+	w->f = NULL;
+	ikt_afile_abort(&w->out);
 }
 
 void prom_label_escape(const char *in, char *out, size_t outlen)

@@ -8,10 +8,11 @@
 #include <limits.h>
 #include <stdio.h>
 
+#include "atomicfile.h"
+
 struct prom_writer {
-	FILE *f;
-	char path[PATH_MAX];
-	char tmp[PATH_MAX + 32];
+	struct ikt_afile out;
+	FILE *f;		/* out.f */
 	char last[128];		/* last metric whose HELP/TYPE was written */
 };
 

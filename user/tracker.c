@@ -28,7 +28,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 void ikt_tracker_init(struct ikt_tracker *t)
 {
 	memset(t, 0, sizeof(*t));
-	t->state_fd = t->config_fd = t->events_fd = -1;
+	t->state_fd = t->config_fd = t->events_fd = t->loaded_fd = -1;
 }
 
 int ikt_parse_ringbuf_kb(const char *s, unsigned int *kb)
@@ -189,6 +189,7 @@ int ikt_tracker_load(struct ikt_tracker *t, const struct ikt_env *env,
 	t->state_fd = bpf_map__fd(t->skel->maps.state);
 	t->config_fd = bpf_map__fd(t->skel->maps.ikt_config);
 	t->events_fd = bpf_map__fd(t->skel->maps.events);
+	t->loaded_fd = bpf_map__fd(t->skel->maps.loaded);
 
 	/* last to first: add_entry_exit before add_entry_enter, so no call
 	 * is counted in flight without its exit being traced */
@@ -241,6 +242,8 @@ void ikt_tracker_close(struct ikt_tracker *t)
 			close(t->config_fd);
 		if (t->events_fd >= 0)
 			close(t->events_fd);
+		if (t->loaded_fd >= 0)
+			close(t->loaded_fd);
 	}
 	ikt_tracker_init(t);
 }

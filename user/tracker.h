@@ -19,7 +19,7 @@ struct ikt_tracker {
 	struct imakexec_bpf *skel;	/* NULL when opened from pins */
 	struct bpf_link *links[IKT_HOOK_COUNT];
 	struct ikt_hooks hooks;
-	int state_fd, config_fd, events_fd;
+	int state_fd, config_fd, events_fd, loaded_fd;
 	bool from_pins;
 };
 
