@@ -401,16 +401,21 @@ static __always_inline void commit_load(const struct pt_regs *regs, bool unload)
 	__u64 tid = bpf_get_current_pid_tgid();
 	unsigned long len = PT_REGS_PARM3_CORE_SYSCALL(regs);
 	const char *cmd = (const char *)PT_REGS_PARM4_CORE_SYSCALL(regs);
+	__u64 n;
 
 	if (!l || !cur)
 		return;
 	cur->valid = 0;
-	if (unload || l->tid != tid || !l->kernel.path_len || len > IKT_CMDLINE_LEN)
+	if (unload || l->tid != tid || !l->kernel.path_len || len >= IKT_CMDLINE_LEN)
 		goto out;
 	bpf_probe_read_kernel(&cur->kernel, sizeof(cur->kernel), &l->kernel);
 	bpf_probe_read_kernel(&cur->initrd, sizeof(cur->initrd), &l->initrd);
 	cur->cmdline_len = len;
-	if (bpf_probe_read_user(cur->cmdline, len, cmd))
+	/* restate the bound in a register the verifier tracks (the compiler
+	 * would drop a plain mask as redundant) */
+	n = len;
+	asm volatile("%[n] &= %[m]" : [n] "+r"(n) : [m] "i"(IKT_CMDLINE_LEN - 1));
+	if (bpf_probe_read_user(cur->cmdline, n, cmd))
 		goto out;
 	cur->valid = 1;
 out:

@@ -13,7 +13,7 @@
 #define IKT_COMM_LEN 16
 #define IKT_SHA1_LEN 20
 #define IKT_PATH_LEN 512
-#define IKT_CMDLINE_LEN 2048	/* COMMAND_LINE_SIZE on x86 */
+#define IKT_CMDLINE_LEN 4096	/* power of two >= COMMAND_LINE_SIZE (x86: 2048) */
 
 enum ikt_event_type {
 	IKT_EV_MEASURE = 1,	/* entry appended to the IMA list */
