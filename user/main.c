@@ -20,6 +20,7 @@ static const struct {
 	{ "status", cmd_status, "what is traced, counts, kexec state and gap" },
 	{ "monitor", cmd_monitor, "stream IMA appends and kexec events live" },
 	{ "audit", cmd_audit, "go/no-go before kexec: what the next kernel's log will miss" },
+	{ "exec", cmd_exec, "safe kexec -e: reload or carry so the next log replays, then execute" },
 	{ "verify", cmd_verify, "replay the IMA list against the TPM PCRs; kexec boundaries" },
 };
 

@@ -229,6 +229,21 @@ int ikt_tracker_read(const struct ikt_tracker *t, struct ikt_state *s,
 	return 0;
 }
 
+int ikt_tracker_read_loaded(const struct ikt_tracker *t, struct ikt_loadinfo *li)
+{
+	__u32 current = 1;	/* slot 1: the current image (bpf/imakexec.bpf.c) */
+
+	memset(li, 0, sizeof(*li));
+	return bpf_map_lookup_elem(t->loaded_fd, &current, li) ? -errno : 0;
+}
+
+int ikt_tracker_write_config(const struct ikt_tracker *t, const struct ikt_config *c)
+{
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(t->config_fd, &zero, c, BPF_ANY) ? -errno : 0;
+}
+
 void ikt_tracker_close(struct ikt_tracker *t)
 {
 	for (int i = 0; i < IKT_HOOK_COUNT; i++)

@@ -44,6 +44,10 @@ int ikt_tracker_open_pinned(struct ikt_tracker *t, const struct ikt_env *env,
 			    const char *dir, FILE *err);
 int ikt_tracker_read(const struct ikt_tracker *t, struct ikt_state *s,
 		     struct ikt_config *c);
+/* what the current kexec image was loaded from (exec) */
+int ikt_tracker_read_loaded(const struct ikt_tracker *t, struct ikt_loadinfo *li);
+/* user-written config (the BPF side only reads it); 0 or -errno */
+int ikt_tracker_write_config(const struct ikt_tracker *t, const struct ikt_config *c);
 void ikt_tracker_close(struct ikt_tracker *t);
 /* Remove every pin under a trusted dir and dir itself; 0 if nothing was
  * there; an exit code (printed) when dir is not trusted: then nothing is

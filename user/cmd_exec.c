@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* exec: the safe replacement for `kexec -e`. Makes the next kernel's log
+ * replay PCR 10, then executes; the in-kernel guard (attach --guard) judges
+ * the very moment of the execute, so a measurement that slips in between
+ * makes the kernel refuse, and exec retries a bounded number of times. */
+#include <argp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/kexec.h>
+#include <linux/reboot.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include "carry.h"
+#include "commands.h"
+#include "env.h"
+#include "exitcodes.h"
+#include "guard.h"
+#include "imalog.h"
+#include "json_writer.h"
+#include "pindir.h"
+#include "sysfs.h"
+#include "tracker.h"
+
+#define PROG "imakexec-trace exec"
+
+struct exec_args {
+	const char *carry_dir;
+	unsigned int retries;
+	bool dry_run, json;
+};
+
+enum plan { PLAN_EXECUTE, PLAN_RELOAD, PLAN_CARRY };
+
+static const char *const plan_str[] = {
+	[PLAN_EXECUTE] = "execute", [PLAN_RELOAD] = "reload", [PLAN_CARRY] = "carry",
+};
+
+struct exec_ctx {
+	const struct exec_args *a;
+	struct ikt_tracker t;
+	struct ikt_env env;
+	struct ikt_state s;
+	struct ikt_config c;
+	struct ikt_loadinfo li;
+	enum plan plan;
+	int kfd, ifd;
+	char carry[PATH_MAX];
+	uint64_t carry_count;
+	unsigned int attempts;
+	uint32_t refusals[16];
+};
+
+static const struct argp_option exec_opts[] = {
+	{ "carry-dir", 'c', "DIR", 0, "where the list is carried on kernels without "
+	  "CONFIG_IMA_KEXEC (default " IKT_CARRY_DIR ")", 0 },
+	{ "retries", 'r', "N", 0, "attempts after a refusal, 0-15 (default 3)", 0 },
+	{ "dry-run", 'n', NULL, 0, "say what would be done, do nothing", 0 },
+	{ "json", 'j', NULL, 0, "print the plan or the outcome as one JSON object", 0 },
+	{},
+};
+
+static error_t exec_parse(int key, char *arg, struct argp_state *state)
+{
+	struct exec_args *a = state->input;
+	uint64_t v;
+
+	switch (key) {
+	case 'c': a->carry_dir = arg; break;
+	case 'r':
+		if (ikt_parse_u64(arg, &v) || v > 15)
+			argp_error(state, "invalid --retries '%s': need 0 to 15", arg);
+		a->retries = (unsigned int)v;
+		break;
+	case 'n': a->dry_run = true; break;
+	case 'j': a->json = true; break;
+	case ARGP_KEY_ARG: argp_error(state, "unexpected argument '%s'", arg); break;
+	default: return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const char exec_doc[] =
+	"Execute the loaded kexec image so that the next kernel's IMA log replays "
+	"PCR 10: on kernels that snapshot the list at load, reload the same kernel, "
+	"initramfs and command line right before executing; on kernels without "
+	"CONFIG_IMA_KEXEC, write the whole list to the carry directory first (the "
+	"next boot replays it with 'verify --prior'); on kernels that copy at "
+	"execute, check the fit and execute. Needs 'attach --guard'. Returns only "
+	"if the kexec did not happen.\v"
+	"Exit: 0 dry run; 1 the guard refused every attempt (nothing executed); "
+	"2 error (nothing executed); 77/78/79 as for the other commands.\n"
+	"Examples:\n"
+	"  imakexec-trace exec --dry-run\n"
+	"  imakexec-trace exec\n"
+	"  imakexec-trace exec --carry-dir /var/lib/imakexec/carry --retries 5\n";
+
+/* the file at path must still be the one kexec_file_load read */
+static int open_same(const struct ikt_loadfile *f, const char *what, int *fd)
+{
+	struct stat st;
+
+	*fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0) {
+		fprintf(stderr, "%s: cannot open the %s %s: %s; reload it with kexec -s -l "
+			"while attached; no kexec\n", PROG, what, f->path, strerror(errno));
+		return IKT_EXIT_ERROR;
+	}
+	if (fstat(*fd, &st) || st.st_ino != f->ino || (uint64_t)st.st_size != (uint64_t)f->size ||
+	    (f->mtime_sec && (st.st_mtim.tv_sec != f->mtime_sec ||
+			      (uint32_t)st.st_mtim.tv_nsec != f->mtime_nsec))) {
+		fprintf(stderr, "%s: the %s %s changed since it was loaded; reload with "
+			"kexec -s -l to execute the new one; no kexec\n", PROG, what, f->path);
+		return IKT_EXIT_ERROR;
+	}
+	return 0;
+}
+
+static int prepare(struct exec_ctx *x)
+{
+	char p[PATH_MAX];
+	uint64_t loaded;
+	int ret;
+
+	if ((ret = ikt_tracker_read(&x->t, &x->s, &x->c)))
+		goto read_failed;
+	if (!x->c.guard) {
+		fprintf(stderr, "%s: the kexec guard is not armed, so nothing would stop a "
+			"measurement between this step and the kernel switch: run "
+			"'imakexec-trace detach', then 'imakexec-trace attach --guard'\n", PROG);
+		return IKT_EXIT_ERROR;
+	}
+	ikt_sys_path(&x->env, "/sys/kernel/kexec_loaded", p, sizeof(p));
+	if (ikt_read_u64(p, &loaded) || !loaded) {
+		fprintf(stderr, "%s: no kexec image loaded: load one with kexec -s -l first\n", PROG);
+		return IKT_EXIT_ERROR;
+	}
+	switch (x->c.carry_mode) {
+	case IKT_CARRY_EXECUTE:
+		x->plan = PLAN_EXECUTE;
+		return 0;
+	case IKT_CARRY_NONE:
+		x->plan = PLAN_CARRY;
+		return ikt_carry_dir(x->a->carry_dir, stderr);
+	default:
+		break;
+	}
+	x->plan = PLAN_RELOAD;
+	if (ikt_tracker_read_loaded(&x->t, &x->li))
+		goto read_failed;
+	if (!(x->s.touched & IKT_SLOT_NORMAL) || x->s.kexec_state != IKT_KEXEC_FILE ||
+	    !x->li.valid) {
+		fprintf(stderr, "%s: cannot reload the image: it was %s; load it with "
+			"kexec -s -l while attached; no kexec\n", PROG,
+			x->s.kexec_state == IKT_KEXEC_LEGACY ? "loaded with the legacy kexec_load" :
+			"loaded before tracking started");
+		return IKT_EXIT_ERROR;
+	}
+	x->li.kernel.path[sizeof(x->li.kernel.path) - 1] = 0;
+	x->li.initrd.path[sizeof(x->li.initrd.path) - 1] = 0;
+	x->li.cmdline[sizeof(x->li.cmdline) - 1] = 0;
+	if ((ret = open_same(&x->li.kernel, "kernel", &x->kfd)))
+		return ret;
+	if (x->li.initrd.path_len && (ret = open_same(&x->li.initrd, "initramfs", &x->ifd)))
+		return ret;
+	return 0;
+read_failed:
+	fprintf(stderr, "%s: cannot read the tracker's state: %s\n", PROG, strerror(errno));
+	return IKT_EXIT_ERROR;
+}
+
+/* write the carry's entry count into the pinned config for the guard */
+static int arm_carry(struct exec_ctx *x, bool valid)
+{
+	int lock = ikt_pin_lock(IKT_PIN_DIR, stderr), ret = 0;
+
+	if (lock < 0)
+		return IKT_EXIT_ERROR;
+	if (ikt_tracker_read(&x->t, NULL, &x->c)) {
+		ret = IKT_EXIT_ERROR;
+	} else {
+		x->c.carry_valid = valid;
+		x->c.carry_count = valid ? x->carry_count : 0;
+		if (ikt_tracker_write_config(&x->t, &x->c))
+			ret = IKT_EXIT_ERROR;
+	}
+	if (ret)
+		fprintf(stderr, "%s: cannot update the guard's carry: %s; no kexec\n",
+			PROG, strerror(errno));
+	close(lock);
+	return ret;
+}
+
+/* one attempt; returns only if the kexec did not happen: 0 refused by
+ * the guard (retry), an exit code otherwise */
+static int attempt(struct exec_ctx *x)
+{
+	int ret;
+
+	if (x->plan == PLAN_RELOAD) {
+		unsigned long flags = x->ifd < 0 ? KEXEC_FILE_NO_INITRAMFS : 0;
+
+		if (syscall(SYS_kexec_file_load, x->kfd, x->ifd, (unsigned long)x->li.cmdline_len,
+			    x->li.cmdline_len ? x->li.cmdline : NULL, flags)) {
+			fprintf(stderr, "%s: reloading %s failed: %s; the image loaded "
+				"before is gone, load one again; no kexec\n", PROG,
+				x->li.kernel.path, strerror(errno));
+			return IKT_EXIT_ERROR;
+		}
+	} else if (x->plan == PLAN_CARRY) {
+		ret = ikt_carry_write(x->a->carry_dir, IMA_DEFAULT_LOG, x->carry,
+				      sizeof(x->carry), &x->carry_count, stderr);
+		if (ret || (ret = arm_carry(x, true)))
+			return ret;
+	}
+	syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
+		LINUX_REBOOT_CMD_KEXEC, NULL);
+	if (errno != EPERM) {
+		fprintf(stderr, "%s: kexec failed: %s; no kexec\n", PROG, strerror(errno));
+		return IKT_EXIT_ERROR;
+	}
+	if (ikt_tracker_read(&x->t, &x->s, NULL))
+		return IKT_EXIT_ERROR;
+	if (x->attempts < sizeof(x->refusals) / sizeof(*x->refusals))
+		x->refusals[x->attempts] = x->s.guard_last_reason;
+	fprintf(stderr, "%s: attempt %u refused by the guard: %s (%s)\n", PROG,
+		x->attempts + 1, ikt_guard_reason_str(x->s.guard_last_reason),
+		ikt_guard_reason_why(x->s.guard_last_reason));
+	return 0;
+}
+
+static void report(const struct exec_ctx *x, const char *result)
+{
+	struct json_writer w;
+
+	if (!x->a->json) {
+		if (x->a->dry_run) {
+			printf("exec: would %s", plan_str[x->plan]);
+			if (x->plan == PLAN_RELOAD)
+				printf(" %s (initramfs %s, command line %u bytes), then execute",
+				       x->li.kernel.path, x->li.initrd.path_len ? x->li.initrd.path :
+				       "none", x->li.cmdline_len);
+			else if (x->plan == PLAN_CARRY)
+				printf(" the list to %s/<boot id>.bin, then execute", x->a->carry_dir);
+			printf("; the guard judges the execute\n");
+		} else {
+			printf("exec: %s: %u attempts, nothing executed\n", result, x->attempts);
+		}
+		return;
+	}
+	jw_init(&w, stdout);
+	jw_object_start(&w);
+	jw_kv_u64(&w, "version", 1);
+	jw_kv_string(&w, "plan", plan_str[x->plan]);
+	jw_kv_bool(&w, "dry_run", x->a->dry_run);
+	if (x->plan == PLAN_RELOAD) {
+		jw_kv_bytes(&w, "kernel", x->li.kernel.path, strlen(x->li.kernel.path));
+		if (x->li.initrd.path_len)
+			jw_kv_bytes(&w, "initramfs", x->li.initrd.path, strlen(x->li.initrd.path));
+		else {
+			jw_key(&w, "initramfs");
+			jw_null(&w);
+		}
+		jw_kv_bytes(&w, "cmdline", x->li.cmdline, strnlen(x->li.cmdline, sizeof(x->li.cmdline)));
+	}
+	if (x->plan == PLAN_CARRY)
+		jw_kv_string(&w, "carry_dir", x->a->carry_dir);
+	if (!x->a->dry_run) {
+		jw_kv_string(&w, "result", result);
+		jw_kv_u64(&w, "attempts", x->attempts);
+		jw_key(&w, "refusals");
+		jw_array_start(&w);
+		for (unsigned int i = 0; i < x->attempts && i < 16; i++)
+			jw_string(&w, ikt_guard_reason_str(x->refusals[i]));
+		jw_array_end(&w);
+	}
+	jw_object_end(&w);
+	jw_finish(&w);
+}
+
+int cmd_exec(int argc, char **argv)
+{
+	struct exec_args a = { .carry_dir = IKT_CARRY_DIR, .retries = 3 };
+	struct argp argp = { exec_opts, exec_parse, NULL, exec_doc, NULL, NULL, NULL };
+	struct exec_ctx *x;
+	int ret;
+
+	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
+		return IKT_EXIT_USAGE;
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return IKT_EXIT_ERROR;
+	x->a = &a;
+	x->kfd = x->ifd = -1;
+	ikt_tracker_init(&x->t);
+	ikt_env_probe(&x->env, NULL);
+	ret = ikt_env_require(&x->env, IKT_NEED_PRIV | IKT_NEED_IMA | IKT_NEED_KEXEC |
+			      IKT_NEED_BPFFS, PROG, stderr);
+	if (ret)
+		goto cleanup;
+	ret = ikt_tracker_open_pinned(&x->t, &x->env, IKT_PIN_DIR, stderr);
+	if (ret == IKT_EXIT_NOTATTACHED)
+		fprintf(stderr, "%s: not attached: run 'imakexec-trace attach --guard' "
+			"before loading the image\n", PROG);
+	if (ret || (ret = prepare(x)))
+		goto cleanup;
+	if (a.dry_run) {
+		report(x, "dry-run");
+		goto cleanup;
+	}
+	sync();
+	for (x->attempts = 0; x->attempts <= a.retries; x->attempts++)
+		if ((ret = attempt(x)))
+			break;
+	if (!ret) {	/* every attempt refused */
+		ret = IKT_EXIT_FINDING;
+		report(x, "refused");
+	}
+	if (x->plan == PLAN_CARRY && x->c.carry_valid)
+		arm_carry(x, false);	/* no stale carry may allow a later kexec */
+cleanup:
+	if (x->kfd >= 0)
+		close(x->kfd);
+	if (x->ifd >= 0)
+		close(x->ifd);
+	ikt_tracker_close(&x->t);
+	free(x);
+	return ret;
+}
