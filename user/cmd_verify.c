@@ -59,6 +59,8 @@
 
 struct verify_args {
 	const char *log;
+	const char *prior[VERIFY_MAX_PRIOR];
+	unsigned int nprior;
 	const char *record;
 	const char *tpm;
 	const char *pcrs[MAX_SPECS];
@@ -69,11 +71,14 @@ struct verify_args {
 	const char *prom;
 };
 
-enum { OPT_TPM = 0x100, OPT_PROM };
+enum { OPT_TPM = 0x100, OPT_PROM, OPT_PRIOR };
 
 static const struct argp_option verify_opts[] = {
 	{ "log", 'l', "FILE", 0, "binary measurement list (default "
 	  "/sys/kernel/security/ima/binary_runtime_measurements)", 0 },
+	{ "prior", OPT_PRIOR, "FILE", 0, "a list carried from an earlier boot (exec on "
+	  "kernels without CONFIG_IMA_KEXEC), replayed before the current one; "
+	  "repeatable, oldest first", 0 },
 	{ "pcrs", 'p', "[BANK,]FILE", 0, "expected values, lines \"PCR-NN: HEX\" "
 	  "(evmctl format); BANK defaults to sha1; repeatable", 0 },
 	{ "pcr", 'P', "BANK:[N:]HEX", 0, "expected value of PCR N (default 10); "
@@ -98,6 +103,11 @@ static error_t verify_parse(int key, char *arg, struct argp_state *state)
 	case 'j': a->json = true; break;
 	case OPT_TPM: a->tpm = arg; break;
 	case OPT_PROM: a->prom = arg; break;
+	case OPT_PRIOR:
+		if (a->nprior >= VERIFY_MAX_PRIOR)
+			argp_error(state, "at most %d --prior", VERIFY_MAX_PRIOR);
+		a->prior[a->nprior++] = arg;
+		break;
 	case 'p':
 		if (a->npcrs >= MAX_SPECS)
 			argp_error(state, "at most %d --pcrs", MAX_SPECS);
@@ -221,7 +231,8 @@ int cmd_verify(int argc, char **argv)
 		return fail(&a, code, err);
 	if (a.record && load_record(a.record, &rec, err, sizeof(err)))
 		return fail(&a, IKT_EXIT_ERROR, err);
-	if (verify_run(a.log, &pv, a.record ? &rec : NULL, &res, err, sizeof(err))) {
+	if (verify_run(a.log, a.prior, a.nprior, &pv, a.record ? &rec : NULL, &res,
+		       err, sizeof(err))) {
 		ret = fail(&a, IKT_EXIT_ERROR, err);
 		goto cleanup;
 	}

@@ -82,31 +82,37 @@ static int setup_banks(struct verify_result *res, const struct pcr_values *pv,
 	return 0;
 }
 
-int verify_run(const char *log, const struct pcr_values *pv, struct record *rec,
-	       struct verify_result *res, char *err, size_t errlen)
+unsigned int verify_boot_of(const struct verify_result *res, uint64_t i)
 {
+	unsigned int b = 0;
+
+	while (b + 1 < res->nboots && i >= res->boots[b + 1].first_index)
+		b++;
+	return b;
+}
+
+/* stream one list into the replay; its indexes continue the chain's */
+static int replay_list(struct verify_result *res, const char *path, bool current,
+		       struct record *rec, char *err, size_t errlen)
+{
+	struct verify_boot *boot = &res->boots[res->nboots];
+	uint64_t first = res->rp.total;
 	struct ima_record r;
 	struct imalog l;
 	bool digest_ok;
 	int ret = -1, n;
 
-	memset(res, 0, sizeof(*res));
-	res->rec = rec;
-	if (record_boot_id(NULL, res->boot_id, sizeof(res->boot_id)))
-		res->boot_id[0] = '\0';
-	if (replay_init(&res->rp)) {
-		snprintf(err, errlen, "libcrypto: cannot allocate a digest context");
-		return -1;
-	}
-	if (setup_banks(res, pv, err, errlen))
-		return -1;
-	n = imalog_open(&l, log);
+	n = imalog_open(&l, path);
 	if (n) {
-		snprintf(err, errlen, "%s: %s", log ? log : IMA_DEFAULT_LOG, strerror(-n));
+		snprintf(err, errlen, "%s: %s", path ? path : IMA_DEFAULT_LOG, strerror(-n));
 		return -1;
 	}
-	memcpy(res->log_path, l.path, sizeof(res->log_path));
+	snprintf(boot->path, sizeof(boot->path), "%s", l.path);
+	boot->first_index = first;
+	if (current)
+		memcpy(res->log_path, l.path, sizeof(res->log_path));
 	while ((n = imalog_next(&l, &r)) > 0) {
+		r.index += first;
 		if (replay_extend(&res->rp, &r, &digest_ok)) {
 			snprintf(err, errlen, "libcrypto: digest failure at record %llu",
 				 (unsigned long long)r.index);
@@ -122,10 +128,42 @@ int verify_run(const char *log, const struct pcr_values *pv, struct record *rec,
 			record_match(rec, r.digest);
 	}
 	if (n < 0) {
-		snprintf(err, errlen, "%s", l.err);
+		snprintf(err, errlen, "%s%s", current ? "" : "prior list: ", l.err);
 		goto cleanup;
 	}
-	res->bytes = l.offset;
+	boot->entries = l.count;
+	res->bytes += l.offset;
+	res->nboots++;
+	ret = 0;
+cleanup:
+	imalog_close(&l);
+	return ret;
+}
+
+int verify_run(const char *log, const char *const *priors, unsigned int nprior,
+	       const struct pcr_values *pv, struct record *rec,
+	       struct verify_result *res, char *err, size_t errlen)
+{
+
+	memset(res, 0, sizeof(*res));
+	res->rec = rec;
+	if (record_boot_id(NULL, res->boot_id, sizeof(res->boot_id)))
+		res->boot_id[0] = '\0';
+	if (replay_init(&res->rp)) {
+		snprintf(err, errlen, "libcrypto: cannot allocate a digest context");
+		return -1;
+	}
+	if (setup_banks(res, pv, err, errlen))
+		return -1;
+	if (nprior > VERIFY_MAX_PRIOR) {
+		snprintf(err, errlen, "at most %d prior lists", VERIFY_MAX_PRIOR);
+		return -1;
+	}
+	for (unsigned int i = 0; i < nprior; i++)
+		if (replay_list(res, priors[i], false, rec, err, errlen))
+			return -1;
+	if (replay_list(res, log, true, rec, err, errlen))
+		return -1;
 	for (unsigned int b = 0; b < res->rp.nbanks; b++) {
 		for (unsigned int p = 0; p < REPLAY_NPCR; p++) {
 			if (!verify_checked(res, b, p))
@@ -137,13 +175,10 @@ int verify_run(const char *log, const struct pcr_values *pv, struct record *rec,
 	if (!res->checked) {
 		snprintf(err, errlen, "nothing to verify: the list (%llu entries) extends no PCR "
 			 "that has an expected value", (unsigned long long)res->rp.total);
-		goto cleanup;
+		return -1;
 	}
 	res->match = !res->mismatched && !res->rp.digest_errors;
-	ret = 0;
-cleanup:
-	imalog_close(&l);
-	return ret;
+	return 0;
 }
 
 void verify_free(struct verify_result *res)

@@ -15,6 +15,7 @@
 
 #define VERIFY_MAX_BOUNDARIES 1024
 #define VERIFY_MAX_DIGEST_ERRORS 16
+#define VERIFY_MAX_PRIOR 32
 
 enum boundary_kind { BOUNDARY_BOOT_AGGREGATE, BOUNDARY_KEXEC_LOAD, BOUNDARY_KEXEC_EXECUTE };
 
@@ -28,8 +29,18 @@ struct verify_boundary {
 	struct kexec_event kexec;
 };
 
+/* one boot's list in a chain: lists carried from earlier boots (exec on
+ * kernels without CONFIG_IMA_KEXEC), oldest first, then the current one */
+struct verify_boot {
+	char path[4096];
+	uint64_t first_index;	/* chain index of its first record */
+	uint64_t entries;
+};
+
 struct verify_result {
 	char log_path[4096];
+	struct verify_boot boots[VERIFY_MAX_PRIOR + 1];
+	unsigned int nboots;	/* priors + the current list */
 	uint64_t bytes;
 	struct replay rp;		/* banks, running PCRs, counts */
 	enum pcr_source src[REPLAY_MAX_BANKS][REPLAY_NPCR];
@@ -48,11 +59,15 @@ const char *boundary_kind_name(enum boundary_kind k);
 /* true if the bank/PCR pair is compared: an expected value exists and
  * the list extends that PCR, or the value was given with --pcr */
 bool verify_checked(const struct verify_result *res, unsigned int bank, unsigned int pcr);
-/* log NULL: default path. rec may be NULL. 0: verdict in res->match;
- * -1: error (message in err), no verdict. Free with verify_free in both
- * cases. */
-int verify_run(const char *log, const struct pcr_values *pv, struct record *rec,
+/* log NULL: default path. priors: nprior lists replayed first, in order,
+ * as one chain with log (a truncated or malformed prior is an error).
+ * rec may be NULL. 0: verdict in res->match; -1: error (message in err),
+ * no verdict. Free with verify_free in both cases. */
+int verify_run(const char *log, const char *const *priors, unsigned int nprior,
+	       const struct pcr_values *pv, struct record *rec,
 	       struct verify_result *res, char *err, size_t errlen);
+/* the boot (index into res->boots) that holds chain index i */
+unsigned int verify_boot_of(const struct verify_result *res, uint64_t i);
 void verify_free(struct verify_result *res);
 
 #endif

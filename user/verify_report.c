@@ -81,6 +81,10 @@ void verify_report_text(FILE *f, const struct verify_result *res, const char *re
 
 	fprintf(f, "log %s: %" PRIu64 " entries, %" PRIu64 " violations, %" PRIu64 " bytes\n",
 		res->log_path, rp->total, rp->violations, res->bytes);
+	for (unsigned int i = 0; res->nboots > 1 && i < res->nboots; i++)
+		fprintf(f, "chain: boot %u of %u: %s, %" PRIu64 " entries from index %" PRIu64 "%s\n",
+			i + 1, res->nboots, res->boots[i].path, res->boots[i].entries,
+			res->boots[i].first_index, i + 1 == res->nboots ? " (this boot)" : "");
 	for (size_t i = 0; i < res->nbnd; i++)
 		text_boundary(f, &res->bnd[i]);
 	if (res->bnd_dropped)
@@ -128,6 +132,12 @@ static void json_banks(struct json_writer *w, const struct verify_result *res)
 				jw_null(w);
 			jw_kv_u64(w, "extra_entries", b->matched[p] ?
 				  res->rp.entries[p] - b->entries_at_match[p] : 0);
+			/* which boot of the chain the match falls in */
+			jw_key(w, "match_boot");
+			if (b->matched[p] && b->match_index[p] >= 0)
+				jw_u64(w, verify_boot_of(res, (uint64_t)b->match_index[p]) + 1);
+			else
+				jw_null(w);
 			jw_key(w, "expected");
 			jw_hex(w, b->expected[p], b->size);
 			jw_key(w, "replayed");
@@ -233,6 +243,16 @@ int verify_report_json(FILE *f, const struct verify_result *res, const char *rec
 	}
 	jw_array_end(&w);
 	jw_object_end(&w);
+	jw_key(&w, "chain");
+	jw_array_start(&w);
+	for (unsigned int i = 0; i < res->nboots; i++) {
+		jw_object_start(&w);
+		jw_kv_string(&w, "path", res->boots[i].path);
+		jw_kv_u64(&w, "first_index", res->boots[i].first_index);
+		jw_kv_u64(&w, "entries", res->boots[i].entries);
+		jw_object_end(&w);
+	}
+	jw_array_end(&w);
 	json_boundaries(&w, res);
 	json_banks(&w, res);
 	jw_key(&w, "template_digest_errors");

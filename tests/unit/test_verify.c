@@ -168,7 +168,7 @@ static void test_json(void **state)
 	f = fopen(recp, "r");
 	assert_int_equal(record_read(f, recp, &rec, err, sizeof(err)), 0);
 	fclose(f);
-	assert_int_equal(verify_run(logp, &pv, &rec, &res, err, sizeof(err)), 0);
+	assert_int_equal(verify_run(logp, NULL, 0, &pv, &rec, &res, err, sizeof(err)), 0);
 	assert_true(res.match);
 	assert_int_equal(res.checked, 2);	/* sha1 PCR 10 and 11 */
 	assert_int_equal(res.nbnd, 4);
@@ -191,10 +191,53 @@ static void test_json(void **state)
 	record_free(&rec);
 }
 
+static int run_chain(const char *prior, const char *log, const char *spec)
+{
+	char *argv[] = { "imakexec-trace verify", "--log", (char *)log, "--pcrs", (char *)spec,
+			 "--prior", (char *)prior, NULL };
+
+	return cmd_verify(prior ? 7 : 5, argv);
+}
+
+/* A list carried from an earlier boot (exec on kernels without
+ * CONFIG_IMA_KEXEC) and this boot's list replay as one chain against the
+ * TPM, which kexec never reset. */
+static void test_prior_chain(void **state)
+{
+	char prior[320], cur[320], spec[400];
+	struct ima_record r;
+	struct imalog l;
+	uint64_t cut = 0;
+	FILE *f;
+
+	(void)state;
+	write_pcrs(pcrsp, "sha256", 0);		/* over the whole chain */
+	snprintf(spec, sizeof(spec), "sha256,%s", pcrsp);
+	f = tb_file(&log_buf);
+	imalog_init_fp(&l, f, "log");
+	while (imalog_next(&l, &r) > 0)
+		if (r.index == 3)
+			cut = r.offset;
+	imalog_close(&l);
+	fclose(f);
+	assert_true(cut > 0);
+	snprintf(prior, sizeof(prior), "%s/prior", dir);
+	snprintf(cur, sizeof(cur), "%s/cur", dir);
+	write_file(prior, log_buf.b, cut);
+	write_file(cur, log_buf.b + cut, log_buf.n - cut);
+	assert_int_equal(run_chain(prior, cur, spec), 0);
+	assert_int_equal(run_chain(NULL, cur, spec), 1);	/* this boot alone */
+	assert_int_equal(run_chain(cur, prior, spec), 1);	/* wrong order */
+	write_file(prior, log_buf.b, cut - 3);			/* torn prior */
+	assert_int_equal(run_chain(prior, cur, spec), 2);
+	assert_int_equal(run_chain("/nonexistent/prior", cur, spec), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exit_codes),
+		cmocka_unit_test(test_prior_chain),
 		cmocka_unit_test(test_json),
 	};
 
