@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -55,42 +57,64 @@ int ikt_carry_dir(const char *dir, FILE *err)
 	return 0;
 }
 
-/* stream log into f; the copy is what gets counted */
-static int copy_list(const char *log, FILE *f, FILE *err)
+/* Read the whole list into memory: the carry is written from this copy
+ * and its records are counted from it, never by reading the carry file
+ * back (a read of it would be measured, and the list would move on). */
+static int read_list(const char *log, char **buf, size_t *len, FILE *err)
 {
-	char buf[64 * 1024];
+	size_t cap = 1 << 20;
 	ssize_t n;
 	int fd = open(log, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0) {
+	*len = 0;
+	*buf = fd >= 0 ? malloc(cap) : NULL;
+	if (!*buf) {
 		fprintf(err, "%s: cannot read %s: %s\n", PROG, log, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		if (fwrite(buf, 1, (size_t)n, f) != (size_t)n)
-			break;
+	while ((n = read(fd, *buf + *len, cap - *len)) > 0) {
+		*len += (size_t)n;
+		if (*len == cap) {
+			char *nb = cap < (SIZE_MAX >> 1) ? realloc(*buf, cap << 1) : NULL;
+
+			if (!nb) {
+				n = -1;
+				errno = ENOMEM;
+				break;
+			}
+			*buf = nb;
+			cap <<= 1;
+		}
+	}
 	if (n < 0)
 		fprintf(err, "%s: reading %s failed: %s\n", PROG, log, strerror(errno));
 	close(fd);
-	return n == 0 && !ferror(f) ? 0 : -1;
+	return n < 0 ? -1 : 0;
 }
 
-static int count_records(const char *path, uint64_t *count, FILE *err)
+static int count_records(char *buf, size_t len, uint64_t *count, FILE *err)
 {
+	FILE *f = fmemopen(buf, len ? len : 1, "r");
 	struct ima_record r;
 	struct imalog l;
 	int ret;
 
-	if ((ret = imalog_open(&l, path))) {
-		fprintf(err, "%s: cannot reopen %s: %s\n", PROG, path, strerror(-ret));
+	if (!f) {
+		fprintf(err, "%s: %s\n", PROG, strerror(errno));
 		return -1;
 	}
+	if (!len)
+		fgetc(f);	/* an empty list: fmemopen needs a size of 1 */
+	imalog_init_fp(&l, f, "carry");
 	while ((ret = imalog_next(&l, &r)) == 1)
 		;
 	if (ret < 0)
-		fprintf(err, "%s: the carried list does not parse: %s\n", PROG, l.err);
+		fprintf(err, "%s: the list read for the carry does not parse: %s\n", PROG, l.err);
 	*count = l.count;
 	imalog_close(&l);
+	fclose(f);
 	return ret;
 }
 
@@ -99,6 +123,8 @@ int ikt_carry_write(const char *dir, const char *log, char *path, size_t plen,
 {
 	char boot[RECORD_BOOT_ID_MAX];
 	struct ikt_afile out;
+	char *buf = NULL;
+	size_t len = 0;
 	int n, ret;
 
 	if ((ret = record_boot_id(BOOT_ID_PATH, boot, sizeof(boot)))) {
@@ -110,15 +136,21 @@ int ikt_carry_write(const char *dir, const char *log, char *path, size_t plen,
 		fprintf(err, "%s: carry path too long\n", PROG);
 		return IKT_EXIT_ERROR;
 	}
+	if (read_list(log, &buf, &len, err) || count_records(buf, len, count, err))
+		goto fail;
 	if (ikt_afile_open(&out, path, 0600, PROG, err))
-		return IKT_EXIT_ERROR;
-	if (copy_list(log, out.f, err)) {
-		fprintf(err, "%s: could not write the carry %s (disk full or read-only?); "
-			"no kexec\n", PROG, path);
+		goto fail;
+	if (fwrite(buf, 1, len, out.f) != len) {
+		fprintf(err, "%s: could not write the carry %s: %s (disk full or read-only?); "
+			"no kexec\n", PROG, path, strerror(errno));
 		ikt_afile_abort(&out);
-		return IKT_EXIT_ERROR;
+		goto fail;
 	}
 	if (ikt_afile_commit(&out, PROG, err))
-		return IKT_EXIT_ERROR;
-	return count_records(path, count, err) ? IKT_EXIT_ERROR : 0;
+		goto fail;
+	free(buf);
+	return 0;
+fail:
+	free(buf);
+	return IKT_EXIT_ERROR;
 }

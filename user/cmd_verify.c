@@ -192,7 +192,7 @@ static int write_metrics(const char *path, const struct verify_result *res)
 			snprintf(l, sizeof(l), "bank=\"%s\",pcr=\"%u\"", bk->name, p);
 			prom_metric(&w, "imakexec_verify_pcr_match", "gauge",
 				    "1 if replaying the list gives this bank's PCR value.",
-				    l, bk->matched[p]);
+				    l, verify_pcr_match(res, b, p));
 		}
 	}
 	prom_metric(&w, "imakexec_verify_entries", "gauge",

@@ -143,16 +143,30 @@ int replay_template_hash(EVP_MD_CTX *ctx, const EVP_MD *md,
 	return EVP_DigestFinal_ex(ctx, out, NULL) ? 0 : -1;
 }
 
-static int extend(struct replay_bank *b, unsigned int pcr, const uint8_t *digest)
+static int extend(struct replay_bank *b, uint8_t *val, const uint8_t *digest)
 {
 	EVP_MD_CTX *ctx = b->ctx;
 
 	if (!EVP_DigestInit_ex2(ctx, b->md, NULL) ||
-	    !EVP_DigestUpdate(ctx, b->pcr[pcr], b->size) ||
+	    !EVP_DigestUpdate(ctx, val, b->size) ||
 	    !EVP_DigestUpdate(ctx, digest, b->size) ||
-	    !EVP_DigestFinal_ex(ctx, b->pcr[pcr], NULL))
+	    !EVP_DigestFinal_ex(ctx, val, NULL))
 		return -1;
 	return 0;
+}
+
+static void note_match(struct replay *rp, struct replay_bank *b, unsigned int pcr,
+		       const struct ima_record *rec)
+{
+	bool native = !memcmp(b->pcr[pcr], b->expected[pcr], b->size);
+
+	if (!b->want[pcr] || b->matched[pcr] ||
+	    (!native && (b->is_sha1 || memcmp(b->pcr_pad[pcr], b->expected[pcr], b->size))))
+		return;
+	b->matched[pcr] = true;
+	b->padded[pcr] = !native;
+	b->match_index[pcr] = (int64_t)rec->index;
+	b->entries_at_match[pcr] = rp->entries[pcr];
 }
 
 int replay_extend(struct replay *rp, const struct ima_record *rec, bool *digest_ok)
@@ -186,14 +200,17 @@ int replay_extend(struct replay *rp, const struct ima_record *rec, bool *digest_
 			memcpy(digest, sha1d, sizeof(sha1d));
 		else if (replay_template_hash(b->ctx, b->md, rec, digest))
 			return -1;
-		if (extend(b, pcr, digest))
+		if (extend(b, b->pcr[pcr], digest))
 			return -1;
-		if (b->want[pcr] && !b->matched[pcr] &&
-		    !memcmp(b->pcr[pcr], b->expected[pcr], b->size)) {
-			b->matched[pcr] = true;
-			b->match_index[pcr] = (int64_t)rec->index;
-			b->entries_at_match[pcr] = rp->entries[pcr];
+		if (!b->is_sha1) {
+			if (!rec->violation) {
+				memset(digest, 0, b->size);
+				memcpy(digest, sha1d, sizeof(sha1d));
+			}
+			if (extend(b, b->pcr_pad[pcr], digest))
+				return -1;
 		}
+		note_match(rp, b, pcr, rec);
 	}
 	return 0;
 }

@@ -6,6 +6,11 @@
  * where H is the bank's hash and the template data is hashed as in
  * ima_calc_field_array_hash_tfm(): each field as u32 length + bytes, or
  * for the "ima" template digest[20] || name NUL-padded to 256 bytes.
+ * A kernel that could not allocate a bank's hash at boot (Debian's 6.1
+ * builds sha384/sha512 as modules, which IMA cannot load that early)
+ * extends that bank with the SHA-1 template digest zero-padded to the
+ * bank's size instead; each non-SHA-1 bank is also replayed that way and
+ * a match of either counts (padded[] says which).
  * Expected values, when set, are compared after every extend; the first
  * entry at which the running value equals the expected one is kept
  * ("a match anywhere in the list counts", as evmctl and Keylime do). */
@@ -29,6 +34,8 @@ struct replay_bank {
 	bool is_sha1;			/* reuse the template-digest SHA-1 */
 	unsigned int size;
 	uint8_t pcr[REPLAY_NPCR][REPLAY_MAX_DIGEST];
+	uint8_t pcr_pad[REPLAY_NPCR][REPLAY_MAX_DIGEST];	/* SHA-1-padded replay */
+	bool padded[REPLAY_NPCR];	/* the match was of the padded replay */
 	bool want[REPLAY_NPCR];		/* expected value set */
 	uint8_t expected[REPLAY_NPCR][REPLAY_MAX_DIGEST];
 	bool matched[REPLAY_NPCR];

@@ -82,6 +82,13 @@ static int setup_banks(struct verify_result *res, const struct pcr_values *pv,
 	return 0;
 }
 
+bool verify_pcr_match(const struct verify_result *res, unsigned int bank, unsigned int pcr)
+{
+	const struct replay_bank *b = &res->rp.banks[bank];
+
+	return b->matched[pcr] && !(b->match_index[pcr] < 0 && res->rp.entries[pcr] > 0);
+}
+
 unsigned int verify_boot_of(const struct verify_result *res, uint64_t i)
 {
 	unsigned int b = 0;
@@ -169,7 +176,7 @@ int verify_run(const char *log, const char *const *priors, unsigned int nprior,
 			if (!verify_checked(res, b, p))
 				continue;
 			res->checked++;
-			res->mismatched += !res->rp.banks[b].matched[p];
+			res->mismatched += !verify_pcr_match(res, b, p);
 		}
 	}
 	if (!res->checked) {

@@ -66,6 +66,11 @@ bool verify_checked(const struct verify_result *res, unsigned int bank, unsigned
 int verify_run(const char *log, const char *const *priors, unsigned int nprior,
 	       const struct pcr_values *pv, struct record *rec,
 	       struct verify_result *res, char *err, size_t errlen);
+/* The verdict for one bank/PCR pair: its replay reached the expected
+ * value. A reset (all-zero) value "matches before the first entry" only
+ * when the list never extends that PCR: a PCR that was never extended
+ * cannot vouch for a list that claims to extend it. */
+bool verify_pcr_match(const struct verify_result *res, unsigned int bank, unsigned int pcr);
 /* the boot (index into res->boots) that holds chain index i */
 unsigned int verify_boot_of(const struct verify_result *res, uint64_t i);
 void verify_free(struct verify_result *res);

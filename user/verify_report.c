@@ -34,6 +34,12 @@ static void text_pcr(FILE *f, const struct verify_result *res, unsigned int bi, 
 	uint64_t n = res->rp.entries[p];
 
 	fprintf(f, "%-7s PCR %-2u: ", b->name, p);
+	if (b->matched[p] && !verify_pcr_match(res, bi, p)) {
+		fprintf(f, "MISMATCH: the TPM holds the reset value, but the list extends "
+			"this PCR %" PRIu64 " times (a PCR never extended vouches for no "
+			"entry)\n", n);
+		return;
+	}
 	if (!b->matched[p]) {
 		fprintf(f, "MISMATCH after %" PRIu64 " entries\n  replayed ", n);
 		print_hex(f, b->pcr[p], b->size);
@@ -124,7 +130,10 @@ static void json_banks(struct json_writer *w, const struct verify_result *res)
 			jw_kv_u64(w, "pcr", p);
 			jw_kv_string(w, "source", pcr_source_name(res->src[bi][p]));
 			jw_kv_u64(w, "entries", res->rp.entries[p]);
-			jw_kv_bool(w, "match", b->matched[p]);
+			jw_kv_bool(w, "match", verify_pcr_match(res, bi, p));
+			/* the TPM was never extended although the list extends it */
+			jw_kv_bool(w, "reset_value", b->matched[p] && b->match_index[p] < 0 &&
+				   res->rp.entries[p] > 0);
 			jw_key(w, "match_index");
 			if (b->matched[p])
 				jw_i64(w, b->match_index[p]);
@@ -141,7 +150,9 @@ static void json_banks(struct json_writer *w, const struct verify_result *res)
 			jw_key(w, "expected");
 			jw_hex(w, b->expected[p], b->size);
 			jw_key(w, "replayed");
-			jw_hex(w, b->pcr[p], b->size);
+			jw_hex(w, b->padded[p] ? b->pcr_pad[p] : b->pcr[p], b->size);
+			/* the kernel lacked this bank's hash: SHA-1 digests padded */
+			jw_kv_bool(w, "sha1_padded", b->padded[p]);
 			jw_object_end(w);
 		}
 		jw_array_end(w);

@@ -135,6 +135,10 @@ static void test_exit_codes(void **state)
 	/* ... but an explicit --pcr is compared: reset value matches */
 	assert_int_equal(run("--pcr", "sha1:5:0000000000000000000000000000000000000000",
 			     NULL, NULL), 0);
+	/* a never-extended PCR 10 (reset value) vouches for none of the
+	 * list's PCR 10 entries: mismatch, not "match before the first entry" */
+	assert_int_equal(run("--pcr", "sha1:10:0000000000000000000000000000000000000000",
+			     NULL, NULL), 1);
 	/* truncated list: error, no verdict */
 	write_file(logp, log_buf.b, log_buf.n - 3);
 	assert_int_equal(run("--pcrs", spec, NULL, NULL), 2);

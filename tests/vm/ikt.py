@@ -544,6 +544,30 @@ def busyattach_checks(log, r, facts, problems):
         problems.append("kernel_count_%s_dumped_%s" % (st.get("kernel_count"), dumped))
 
 
+def carry_checks(log, facts, problems):
+    """exec on a kernel that loses the list: the carry on disk is exactly the
+    list dumped before exec, and verify --prior replays the chain."""
+    c = [kv for kv in log["lines"] if "carry" in kv]
+    s1 = log["dumps"].get("s1")
+    if not c or s1 is None:
+        problems.append("no_carry_line_or_s1_dump")
+        return
+    c = c[-1]
+    facts.add("carry_bytes", c.get("bytes"))
+    if c.get("files") != "1" or c.get("mode") != "600":
+        problems.append("carry_files_%s_mode_%s" % (c.get("files"), c.get("mode")))
+    if c.get("sha256") != s1["sha256"] or int(c.get("bytes", -1)) != s1["bytes"]:
+        problems.append("carry_differs_from_the_s1_list")
+    for tool, want in (("attach", 0), ("exec_dry", 0), ("verify", 0), ("verify_alone", 1)):
+        if log["tool_rc"].get(tool) != want:
+            problems.append("%s_rc_%s_want_%d" % (tool, log["tool_rc"].get(tool), want))
+    ve = log.get("verify_json")
+    if isinstance(ve, dict):
+        facts.add("verify_prior", ve.get("verdict"))
+        if len(ve.get("chain", [])) != 2:
+            problems.append("verify_chain_not_two_boots")
+
+
 def self_checks(log, facts, problems):
     """scenario self-checks: "IKT check=NAME ok=0|1 ..." lines; returns how many"""
     n = 0
@@ -675,6 +699,8 @@ def check(args):
     self_checks(log, facts, problems)
     if sc == "busyattach":
         busyattach_checks(log, r, facts, problems)
+    if sc == "carry":
+        carry_checks(log, facts, problems)
     if sc in EXEC_SCENARIOS:
         # our verify in the next boot agrees with the judge: the log replays
         for tool in ("attach", "exec_dry", "verify"):

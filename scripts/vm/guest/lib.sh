@@ -20,6 +20,23 @@ ikt_arg() { # ikt_arg NAME DEFAULT: value of ikt.NAME= on the kernel cmdline
 	echo "${v:-$2}"
 }
 
+ikt_disk() { # ikt_disk DIR: mount the scenario's virtio disk (ext4) on DIR
+	if [ -f /lib/modules/ikt/load-order ]; then
+		for m in $(cat /lib/modules/ikt/load-order); do
+			insmod /lib/modules/ikt/$m.ko 2>/dev/null
+		done
+	fi
+	i=0
+	while [ ! -b /dev/vda ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	mkdir -p "$1"
+	if mount -t ext4 /dev/vda "$1"; then
+		ikt event=disk dir=$1 ok=1
+	else
+		ikt error=disk_mount_failed dir=$1
+		return 1
+	fi
+}
+
 ikt_count() { cat $IMA/runtime_measurements_count 2>/dev/null || echo -1; }
 
 ikt_policy() {
