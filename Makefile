@@ -9,6 +9,8 @@ PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
+# systemd-shutdown reads its hooks only from here, whatever PREFIX is
+SHUTDOWNDIR ?= /usr/lib/systemd/system-shutdown
 
 CFLAGS ?= -g -O2
 CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
@@ -143,15 +145,18 @@ demo: all
 	$(Q)scripts/install-deps --vm
 	$(Q)scripts/demo
 
-# binary, man page, systemd units (attach at boot, audit gate for kexec)
+# binary, man page, systemd unit (attach --guard at boot) and the
+# system-shutdown hook (exec right before systemd's kexec -e)
 install: all
 	install -D -m 0755 $(APP) $(DESTDIR)$(SBINDIR)/imakexec-trace
-	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SYSTEMDDIR)/systemd-kexec.service.d
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(SHUTDOWNDIR)
 	gzip -9n < man/imakexec-trace.1 > $(DESTDIR)$(MANDIR)/man1/imakexec-trace.1.gz
 	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/imakexec-trace.service.in \
 		> $(DESTDIR)$(SYSTEMDDIR)/imakexec-trace.service
-	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/systemd-kexec.service.d/imakexec-audit.conf.in \
-		> $(DESTDIR)$(SYSTEMDDIR)/systemd-kexec.service.d/imakexec-audit.conf
+	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/imakexec-trace.shutdown.in \
+		> $(DESTDIR)$(SHUTDOWNDIR)/imakexec-trace
+	chmod 0755 $(DESTDIR)$(SHUTDOWNDIR)/imakexec-trace
+	rm -f $(DESTDIR)$(SYSTEMDDIR)/systemd-kexec.service.d/imakexec-audit.conf
 
 clean:
 	rm -rf $(OUTPUT)
