@@ -122,6 +122,8 @@ unit: $(TESTS) $(SAN_TESTS)
 # Everything: unit tests, then the VM scenarios on real kernels.
 check: all unit fuzz-regress
 	$(Q)tests/cli/run $(APP)
+	$(Q)scripts/install-deps --vm
+	$(Q)tests/vm/judge/run
 	$(Q)$(MAKE) --no-print-directory vmcheck
 
 # VM scenarios (QEMU + swtpm) on the three kernels; baseline and patched are

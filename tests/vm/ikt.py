@@ -604,6 +604,12 @@ def check(args):
         print("RESULT status=FAIL reason=no_log:%s" % e)
         return 2
     problems = []
+    # errors come before skips: a skip line never hides a failure
+    errs = ["guest_error:" + e.get("error", "?") for e in log["errors"]]
+    if log["skips"] and errs:
+        print("RESULT status=FAIL reason=%s;and_skipped:%s" % (
+            ";".join(errs), log["skips"][0].get("skip", "?")))
+        return 1
     if log["skips"]:
         why = log["skips"][0].get("skip", "skipped")
         print("RESULT status=SKIP reason=%s" % why)
@@ -667,9 +673,9 @@ def check(args):
             facts.add("window", len(r["s1"]) - r["snap"])
     if sc == "crash":
         crash = [e for e in loads if e.get("mode") == "crash"]
+        # the scenario asks for crashkernel= itself: a failed load is a failure
         if not crash or crash[0].get("rc") != "0":
-            print("RESULT status=SKIP reason=crash_load_failed(no_crashkernel_reservation?) %s" % facts.text())
-            return 3
+            problems.append("crash_load_failed(crashkernel=_reservation_missing?)")
     if sc == "legacy" and not any(e.get("mode") == "legacy" and e.get("rc") == "0" for e in loads):
         problems.append("legacy_load_failed")
     if sc == "attach":
@@ -708,7 +714,7 @@ def check(args):
                 problems.append("%s_rc_%s" % (tool, log["tool_rc"].get(tool)))
     if sc == "auditverify":
         auditverify_checks(log, r, facts, problems)
-    if sc in PATCHED_ONLY and args.expect in ("none", "snapshot"):
+    if sc in PATCHED_ONLY and args.expect in ("none", "snapshot") and not problems:
         print("RESULT status=SKIP reason=patched_kernel_only_scenario %s" % facts.text())
         return 3
     patched_checks(sc, args.expect, args.log, log, r, facts, problems)
