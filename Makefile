@@ -126,9 +126,10 @@ check: all unit fuzz-regress
 	$(Q)tests/vm/judge/run
 	$(Q)$(MAKE) --no-print-directory vmcheck
 
-# VM scenarios (QEMU + swtpm) on the three kernels; baseline and patched are
-# built on first use and cached in $${IMAKEXEC_CACHE:-/var/cache/imakexec}.
-VM_KERNELS ?= stock,baseline,patched
+# VM scenarios (QEMU + swtpm) on four kernels: Debian 12's and Debian
+# unstable's stock kernels (fetched), baseline and patched (built on first
+# use); all cached in $${IMAKEXEC_CACHE:-/var/cache/imakexec}.
+VM_KERNELS ?= stock,unstable,baseline,patched
 vmcheck: all
 	$(Q)scripts/install-deps --vm
 	$(Q)tests/vm/run -j 2 --kernel $(VM_KERNELS)

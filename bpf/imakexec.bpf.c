@@ -43,6 +43,46 @@ extern const void ima_htable __ksym __weak;
 extern const void ima_measurements __ksym __weak;
 extern const void ima_extend_list_mutex __ksym __weak;
 extern const void binary_runtime_size __ksym __weak;	/* CONFIG_IMA_KEXEC */
+/* 7.x (measurement-list staging): atomic_long_t ima_num_records[], indexed
+ * by enum binary_lists, replaces ima_htable.len */
+extern const void ima_num_records __ksym __weak;
+
+enum binary_lists___ikt {
+	BINARY___ikt = 0,	/* the list binary_runtime_measurements shows */
+	BINARY_STAGED___ikt = 1,	/* staged, still copied at kexec */
+};
+
+/* Offsets into the per-list arrays, in functions of their own: inlined,
+ * the compiler hoists the relocated constant above the existence check,
+ * and on a kernel without enum binary_lists that poisoned instruction
+ * would then be reachable. Called only where the enum exists. */
+static __noinline __u64 binary_off(__u64 size)
+{
+	return bpf_core_enum_value(enum binary_lists___ikt, BINARY___ikt) * size;
+}
+
+static __noinline __u64 binary_staged_off(__u64 size)
+{
+	return bpf_core_enum_value(enum binary_lists___ikt, BINARY_STAGED___ikt) * size;
+}
+
+/* Bytes the execute-time copy needs for the records: IMA's own
+ * binary_runtime_size (an array per list with staging). 0 if unknown. */
+static __always_inline __u64 list_bytes(void)
+{
+	__u64 a = 0, b = 0;
+
+	if (!bpf_ksym_exists(binary_runtime_size))
+		return 0;
+	if (!bpf_core_enum_value_exists(enum binary_lists___ikt, BINARY_STAGED___ikt))
+		return bpf_probe_read_kernel(&a, sizeof(a), &binary_runtime_size) ? 0 : a;
+	if (bpf_probe_read_kernel(&a, sizeof(a), (const char *)&binary_runtime_size +
+				  binary_off(sizeof(a))) ||
+	    bpf_probe_read_kernel(&b, sizeof(b), (const char *)&binary_runtime_size +
+				  binary_staged_off(sizeof(b))))
+		return 0;
+	return a + b;
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -94,6 +134,31 @@ struct {
 #define LOADING 0
 #define CURRENT 1
 
+/* mutex waiters: a list before 7.x, a pointer to the first waiter after */
+struct mutex___first {
+	void *first_waiter;
+} __attribute__((preserve_access_index));
+
+/* IMA's list mutex held, or a task waiting for it (an append in flight
+ * that entered before attach is not in `inflight`) */
+static __always_inline bool list_mutex_busy(void)
+{
+	const struct mutex *m = (const void *)&ima_extend_list_mutex;
+
+	if (!bpf_ksym_exists(ima_extend_list_mutex))
+		return false;
+	if (BPF_CORE_READ(m, owner.counter))
+		return true;
+	if (bpf_core_field_exists(m->wait_list)) {
+		const struct list_head *w = &m->wait_list;
+
+		return BPF_CORE_READ(w, next) != w;
+	}
+	if (bpf_core_field_exists(((struct mutex___first *)m)->first_waiter))
+		return BPF_CORE_READ((struct mutex___first *)m, first_waiter) != NULL;
+	return false;
+}
+
 /* inode timestamps: a timespec64 before 6.7, split fields after */
 struct inode___ts64 {
 	struct timespec64 i_mtime;
@@ -132,15 +197,20 @@ static __always_inline struct ikt_config *get_config(void)
 	return bpf_map_lookup_elem(&ikt_config, &zero);
 }
 
-/* The kernel's own list length: ima_htable.len, incremented under
- * ima_extend_list_mutex by every append. -1 if unreadable. */
+/* The kernel's own list length, incremented under ima_extend_list_mutex
+ * by every append: ima_htable.len up to 6.x, ima_num_records[BINARY] in
+ * kernels with measurement-list staging. -1 if unreadable. */
 static __always_inline __s64 ima_len(void)
 {
+	const char *p = NULL;
 	__s64 v = -1;
 
-	if (!bpf_ksym_exists(ima_htable) ||
-	    bpf_probe_read_kernel(&v, sizeof(v), (const char *)&ima_htable +
-				  bpf_core_field_offset(struct ima_h_table, len)))
+	if (bpf_core_type_exists(struct ima_h_table) && bpf_ksym_exists(ima_htable))
+		p = (const char *)&ima_htable + bpf_core_field_offset(struct ima_h_table, len);
+	else if (bpf_core_enum_value_exists(enum binary_lists___ikt, BINARY___ikt) &&
+		 bpf_ksym_exists(ima_num_records))
+		p = (const char *)&ima_num_records + binary_off(bpf_core_type_size(atomic_long_t));
+	if (!p || bpf_probe_read_kernel(&v, sizeof(v), p))
 		return -1;
 	return v;
 }
@@ -649,14 +719,8 @@ static __always_inline __u32 guard_judge(struct ikt_state *s,
 		return IKT_G_NO_COUNT;
 	if (s->inflight || s->inflight_untracked)
 		return IKT_G_INFLIGHT;
-	if (bpf_ksym_exists(ima_extend_list_mutex)) {
-		const struct mutex *m = (const void *)&ima_extend_list_mutex;
-		const struct list_head *w = &m->wait_list;
-
-		/* calls already inside when attach ran are not in `inflight` */
-		if (BPF_CORE_READ(m, owner.counter) || BPF_CORE_READ(w, next) != w)
-			return IKT_G_INFLIGHT;
-	}
+	if (list_mutex_busy())
+		return IKT_G_INFLIGHT;
 	if (st == IKT_KEXEC_PRELOADED)
 		return IKT_G_PRELOADED;
 	if (c->carry_mode == IKT_CARRY_NONE)
@@ -668,8 +732,8 @@ static __always_inline __u32 guard_judge(struct ikt_state *s,
 		return c->carry_mode == IKT_CARRY_EXECUTE ?
 		       IKT_G_SEGMENT_UNKNOWN : IKT_G_NO_SNAPSHOT;
 	if (c->carry_mode == IKT_CARRY_EXECUTE) {
-		if (!bpf_ksym_exists(binary_runtime_size) ||
-		    bpf_probe_read_kernel(&brs, sizeof(brs), &binary_runtime_size))
+		brs = list_bytes();
+		if (!brs)
 			return IKT_G_SEGMENT_UNKNOWN;
 		/* the kernel's own size of the copy: records + header */
 		return brs + sizeof(struct ima_kexec_hdr___local) > snap->segment_size ?

@@ -83,13 +83,31 @@ static int init_config(struct ikt_tracker *t, const struct ikt_env *env,
 }
 
 /* The guard decides on the kernel's own list length, read through
- * kallsyms: without it every kexec would be refused, so say so now. */
-static int guard_preflight(const struct ikt_env *env, FILE *err)
+ * kallsyms: without it every kexec would be refused, so say so now.
+ * ima_htable (struct ima_h_table, up to 6.x) or ima_num_records (indexed by
+ * enum binary_lists, kernels with measurement-list staging). */
+static bool ksym_visible(const struct ikt_env *env, const char *sym)
 {
-	static const char *const syms[] = { "ima_htable", "ima_measurements" };
-	char line[256], path[PATH_MAX];
-	unsigned int found = 0;
+	char line[256], path[PATH_MAX], name[128];
+	unsigned long long addr;
+	bool found = false;
+	char type;
 	FILE *f;
+
+	ikt_sys_path(env, "/proc/kallsyms", path, sizeof(path));
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%llx %c %127s", &addr, &type, name) == 3 && addr &&
+			!strcmp(name, sym);
+	fclose(f);
+	return found;
+}
+
+static int guard_preflight(const struct ikt_env *env, const struct btf *vmlinux, FILE *err)
+{
+	bool htable, records;
 
 	if (!env->bpf_lsm) {
 		fprintf(err, "imakexec-trace: bpf not in /sys/kernel/security/lsm: boot with "
@@ -97,29 +115,15 @@ static int guard_preflight(const struct ikt_env *env, FILE *err)
 			"guard cannot run without the BPF LSM, nothing was attached\n");
 		return IKT_EXIT_NOFEATURE;
 	}
-	ikt_sys_path(env, "/proc/kallsyms", path, sizeof(path));
-	f = fopen(path, "re");
-	if (!f) {
-		fprintf(err, "imakexec-trace: cannot read %s: %s; the guard needs it to "
-			"find IMA's list counter\n", path, strerror(errno));
-		return IKT_EXIT_NOFEATURE;
-	}
-	while (found != 3 && fgets(line, sizeof(line), f)) {
-		unsigned long long addr;
-		char type, name[128];
-
-		if (sscanf(line, "%llx %c %127s", &addr, &type, name) != 3 || !addr)
-			continue;
-		for (unsigned int i = 0; i < 2; i++)
-			if (!strcmp(name, syms[i]))
-				found |= 1u << i;
-	}
-	fclose(f);
-	if (found != 3) {
-		fprintf(err, "imakexec-trace: %s not in %s with an address: the guard reads "
-			"IMA's own list length; use a kernel with CONFIG_KALLSYMS_ALL=y and "
-			"set kernel.kptr_restrict below 2\n",
-			(found & 1) ? syms[1] : syms[0], path);
+	htable = btf__find_by_name_kind(vmlinux, "ima_h_table", BTF_KIND_STRUCT) >= 0 &&
+		 ksym_visible(env, "ima_htable");
+	records = !htable && btf__find_by_name_kind(vmlinux, "binary_lists", BTF_KIND_ENUM) >= 0 &&
+		  ksym_visible(env, "ima_num_records");
+	if (!htable && !records) {
+		fprintf(err, "imakexec-trace: IMA's list length (ima_htable or ima_num_records) "
+			"is not in /proc/kallsyms with an address: the guard decides on it; "
+			"use a kernel with CONFIG_KALLSYMS_ALL=y and set kernel.kptr_restrict "
+			"below 2; nothing was attached\n");
 		return IKT_EXIT_NOFEATURE;
 	}
 	return 0;
@@ -140,8 +144,9 @@ int ikt_tracker_load(struct ikt_tracker *t, const struct ikt_env *env,
 		return IKT_EXIT_NOFEATURE;
 	}
 	ikt_hooks_probe(&t->hooks, vmlinux, env->bpf_lsm);
+	ret = o->guard ? guard_preflight(env, vmlinux, err) : 0;
 	btf__free(vmlinux);
-	if (o->guard && (ret = guard_preflight(env, err)))
+	if (ret)
 		return ret;
 	for (int i = 0; i < IKT_HOOK_COUNT; i++) {
 		struct ikt_hook *h = &t->hooks.h[i];
