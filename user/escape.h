@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Unambiguous human rendering of untrusted names: valid printable UTF-8 is
- * kept, backslash becomes "\\", control and invalid bytes become "\xNN". */
+ * kept, backslash becomes "\\", control and invalid bytes become "\xNN",
+ * C1 and bidi/format controls (valid UTF-8 a terminal would act on or
+ * reorder by) become "\uXXXX". JSON output keeps the exact bytes. */
 #ifndef IKT_ESCAPE_H
 #define IKT_ESCAPE_H
 

@@ -134,6 +134,19 @@ static void test_kexec_load_line_reports_verdict(void **state)
 	assert_non_null(strstr(buf, "\"syscall\":\"kexec_load\",\"target\":\"crash\",\"unload\":false,\"ret\":-1,\"ima_count\":103,\"verdict\":\"SAFE\",\"gap\":0}"));
 }
 
+static void test_escape_c1_and_bidi(void **state)
+{
+	char out[64];
+
+	(void)state;
+	/* U+009B (CSI), U+202E (right-to-left override), U+2066: escaped */
+	ikt_escape("a\xc2\x9b" "b\xe2\x80\xae" "c\xe2\x81\xa6", 11, out, sizeof(out));
+	assert_string_equal(out, "a\\u009bb\\u202ec\\u2066");
+	/* ordinary non-ASCII letters stay */
+	ikt_escape("\xc3\xa9\xe2\x82\xac", 5, out, sizeof(out));
+	assert_string_equal(out, "\xc3\xa9\xe2\x82\xac");
+}
+
 static void test_escape_truncates_on_whole_escape(void **state)
 {
 	char out[6];
@@ -153,6 +166,7 @@ int main(void)
 		cmocka_unit_test(test_json_measure_invalid_utf8_keeps_raw),
 		cmocka_unit_test(test_json_violation_has_zero_digest),
 		cmocka_unit_test(test_kexec_load_line_reports_verdict),
+		cmocka_unit_test(test_escape_c1_and_bidi),
 		cmocka_unit_test(test_escape_truncates_on_whole_escape),
 	};
 	return cmocka_run_group_tests_name("event_fmt", tests, NULL, NULL);
