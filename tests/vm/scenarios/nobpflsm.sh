@@ -19,4 +19,11 @@ stage1() {
 	s=$(printf '%s' "$st" | sed -n 's/.*"securityfs_count":\([0-9]*\).*/\1/p')
 	[ -n "$c" ] && [ "$c" = "$s" ]; chk count_exact $? "tracker=$c securityfs=$s"
 	"$TOOL" detach >/dev/null 2>&1
+	# the guard never runs silently unguarded: exit 78 with the fix, and
+	# nothing is left attached
+	"$TOOL" attach --guard >/tmp/g.out 2>&1; rc=$?
+	grep -q "bpf not in /sys/kernel/security/lsm: boot with lsm=...,bpf.*guard cannot run" /tmp/g.out
+	chk guard_needs_bpf_lsm $(( (rc != 78) + $? )) "rc=$rc"
+	"$TOOL" status >/dev/null 2>&1; rc=$?
+	chk guard_left_nothing $(( rc != 79 )) "status_rc=$rc"
 }
