@@ -10,5 +10,6 @@ int cmd_monitor(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
+int cmd_log(int argc, char **argv);
 
 #endif

@@ -21,6 +21,7 @@ static const struct {
 	{ "monitor", cmd_monitor, "stream IMA appends and kexec events live" },
 	{ "audit", cmd_audit, "go/no-go before kexec: what the next kernel's log will miss" },
 	{ "exec", cmd_exec, "safe kexec -e: reload or carry so the next log replays, then execute" },
+	{ "log", cmd_log, "write carried lists and the current one as one binary list" },
 	{ "verify", cmd_verify, "replay the IMA list against the TPM PCRs; kexec boundaries" },
 };
 

@@ -232,7 +232,32 @@ static void test_prior_chain(void **state)
 	assert_int_equal(run_chain(prior, cur, spec), 0);
 	assert_int_equal(run_chain(NULL, cur, spec), 1);	/* this boot alone */
 	assert_int_equal(run_chain(cur, prior, spec), 1);	/* wrong order */
-	write_file(prior, log_buf.b, cut - 3);			/* torn prior */
+	/* log --combined: one list a single-file verifier replays */
+	{
+		char out[320], *argv[] = { "imakexec-trace log", "--prior", prior, "--log", cur,
+					   "--combined", out, NULL };
+		char *buf;
+		long n;
+
+		snprintf(out, sizeof(out), "%s/combined", dir);
+		assert_int_equal(cmd_log(7, argv), 0);
+		f = fopen(out, "r");
+		assert_non_null(f);
+		fseek(f, 0, SEEK_END);
+		n = ftell(f);
+		rewind(f);
+		assert_int_equal(n, (long)log_buf.n);
+		buf = malloc((size_t)n);
+		assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+		fclose(f);
+		assert_memory_equal(buf, log_buf.b, (size_t)n);
+		free(buf);
+		assert_int_equal(run_chain(NULL, out, spec), 0);
+		unlink(out);
+		write_file(prior, log_buf.b, cut - 3);		/* torn prior */
+		assert_int_equal(cmd_log(7, argv), 2);
+		assert_int_equal(access(out, F_OK), -1);	/* nothing written */
+	}
 	assert_int_equal(run_chain(prior, cur, spec), 2);
 	assert_int_equal(run_chain("/nonexistent/prior", cur, spec), 2);
 }

@@ -558,7 +558,8 @@ def carry_checks(log, facts, problems):
         problems.append("carry_files_%s_mode_%s" % (c.get("files"), c.get("mode")))
     if c.get("sha256") != s1["sha256"] or int(c.get("bytes", -1)) != s1["bytes"]:
         problems.append("carry_differs_from_the_s1_list")
-    for tool, want in (("attach", 0), ("exec_dry", 0), ("verify", 0), ("verify_alone", 1)):
+    for tool, want in (("attach", 0), ("exec_dry", 0), ("verify", 0), ("verify_alone", 1),
+                       ("log_combined", 0), ("verify_combined", 0)):
         if log["tool_rc"].get(tool) != want:
             problems.append("%s_rc_%s_want_%d" % (tool, log["tool_rc"].get(tool), want))
     ve = log.get("verify_json")

@@ -6,7 +6,7 @@
 # kexec -e is refused; `exec --dry-run` plans a carry; after the list dump
 # `exec` writes it to /var/lib/imakexec/carry/<boot id>.bin and executes.
 # Stage 2: `verify --prior CARRY` must match both banks (and fail without
-# the prior); the host checks the carry is byte for byte the dumped list,
+# the prior), and so must `verify` of `log --combined`; the host checks the carry is byte for byte the dumped list,
 # and its own replay of stage 1 + stage 2 against the TPM.
 stage1() {
 	if [ ! -x "$TOOL" ]; then
@@ -43,4 +43,9 @@ stage2() {
 	ikt verify_json=$(printf '%s' "$out" | base64 | tr -d '\n')
 	"$TOOL" verify >/dev/null 2>&1
 	ikt tool=verify_alone rc=$?
+	# the chain as one list, for single-file verifiers
+	"$TOOL" log --prior "$f" --combined /tmp/chain.bin >/dev/null 2>&1
+	ikt tool=log_combined rc=$?
+	"$TOOL" verify --log /tmp/chain.bin >/dev/null 2>&1
+	ikt tool=verify_combined rc=$?
 }
