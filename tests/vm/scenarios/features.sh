@@ -7,6 +7,19 @@
 #  - unprivileged user: exit 77; bpffs not mounted: attach exit 78 with the
 #    mount hint, monitor still runs unpinned
 #  - detach leaves nothing behind
+# feed_until_exit PID TAG: measure a new file every second until the
+# monitor PID has its event and exits (at most 60 s: a monitor still loading
+# its programs under TCG would miss a single measurement), then reap it
+feed_until_exit() {
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt 60 ]; do
+		echo "$2 $i" >/tmp/k-$2-$i; cat /tmp/k-$2-$i >/dev/null
+		sleep 1
+		i=$((i + 1))
+	done
+	kill "$1" 2>/dev/null
+	wait "$1"
+}
 stage1() {
 	if [ ! -x "$TOOL" ]; then
 		ikt "skip=imakexec-trace_not_in_initramfs(run_make_first)"
@@ -35,9 +48,7 @@ stage1() {
 	[ -n "$c" ] && [ "$c" = "$s" ]; chk count_exact_after_sigkill $? "tracker=$c securityfs=$s"
 	"$TOOL" monitor --count 1 >/dev/null 2>&1 &
 	mon=$!
-	sleep 1
-	echo again >/tmp/k-again; cat /tmp/k-again >/dev/null
-	wait $mon; chk monitor_restart $? "pinned monitor got an event after the kill"
+	feed_until_exit $mon again; chk monitor_restart $? "pinned monitor got an event after the kill"
 
 	# --count N stops after exactly N events even inside one batch
 	"$TOOL" monitor --json --count 3 >/tmp/c3.json 2>/dev/null &
@@ -62,7 +73,5 @@ stage1() {
 	[ $rc = 78 ] && grep -q "mount -t bpf" /tmp/b.out; chk no_bpffs_attach $? "rc=$rc"
 	"$TOOL" monitor --count 1 >/dev/null 2>&1 &
 	mon=$!
-	sleep 2
-	echo nb >/tmp/k-nb; cat /tmp/k-nb >/dev/null
-	wait $mon; chk no_bpffs_monitor $? "monitor unpinned without bpffs"
+	feed_until_exit $mon nb; chk no_bpffs_monitor $? "monitor unpinned without bpffs"
 }
