@@ -56,7 +56,7 @@ $(DEPS_STAMP):
 	$(Q)scripts/install-deps
 	$(Q)touch $@
 
-$(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/imakexec.h vmlinux/$(ARCH)/vmlinux.h | $(DEPS_STAMP)
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) vmlinux/$(ARCH)/vmlinux.h | $(DEPS_STAMP)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) \
 		-Ivmlinux/$(ARCH) -Ibpf -c $< -o $@

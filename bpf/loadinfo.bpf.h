@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* What the current kexec image was loaded from (paths, inode identity,
+ * command line), for `exec` to reload the same image.
+ * Part of imakexec.bpf.c (one BPF object, one skeleton): included there. */
+#ifndef IKT_LOADINFO_BPF_H
+#define IKT_LOADINFO_BPF_H
+
+/* kexec_file_load runs under kexec_mutex, one at a time: slot 0 holds
+ * what the load in progress has read, slot 1 the current image's */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct ikt_loadinfo);
+} loaded SEC(".maps");
+
+#define LOADING 0
+#define CURRENT 1
+
+/* inode timestamps: a timespec64 before 6.7, split fields after */
+struct inode___ts64 {
+	struct timespec64 i_mtime;
+} __attribute__((preserve_access_index));
+
+struct inode___split {
+	time64_t i_mtime_sec;
+	u32 i_mtime_nsec;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct ikt_loadinfo *loadinfo(__u32 slot)
+{
+	return bpf_map_lookup_elem(&loaded, &slot);
+}
+
+static __always_inline void record_file(struct file *file, bool initrd)
+{
+	struct ikt_loadinfo *l = loadinfo(LOADING);
+	struct inode *ino = file->f_inode;
+	struct ikt_loadfile *f;
+	__u64 tid = bpf_get_current_pid_tgid();
+	long n;
+
+	if (!l)
+		return;
+	if (l->tid != tid) {	/* a new load: forget an older one's files */
+		l->tid = tid;
+		l->kernel.path_len = 0;
+		l->initrd.path_len = 0;
+	}
+	f = initrd ? &l->initrd : &l->kernel;
+	n = bpf_d_path(&file->f_path, f->path, sizeof(f->path));
+	f->path_len = n > 0 ? n : 0;
+	f->ino = BPF_CORE_READ(ino, i_ino);
+	f->dev = BPF_CORE_READ(ino, i_sb, s_dev);
+	f->size = BPF_CORE_READ(ino, i_size);
+	if (bpf_core_field_exists(((struct inode___ts64 *)ino)->i_mtime)) {
+		f->mtime_sec = BPF_CORE_READ((struct inode___ts64 *)ino, i_mtime.tv_sec);
+		f->mtime_nsec = BPF_CORE_READ((struct inode___ts64 *)ino, i_mtime.tv_nsec);
+	} else if (bpf_core_field_exists(((struct inode___split *)ino)->i_mtime_sec)) {
+		f->mtime_sec = BPF_CORE_READ((struct inode___split *)ino, i_mtime_sec);
+		f->mtime_nsec = BPF_CORE_READ((struct inode___split *)ino, i_mtime_nsec);
+	}
+}
+
+/* at a successful normal kexec_file_load: the image it made is current */
+static __always_inline void commit_load(const struct pt_regs *regs, bool unload)
+{
+	struct ikt_loadinfo *l = loadinfo(LOADING), *cur = loadinfo(CURRENT);
+	__u64 tid = bpf_get_current_pid_tgid();
+	unsigned long len = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	const char *cmd = (const char *)PT_REGS_PARM4_CORE_SYSCALL(regs);
+	__u64 n;
+
+	if (!l || !cur)
+		return;
+	cur->valid = 0;
+	if (unload || l->tid != tid || !l->kernel.path_len || len >= IKT_CMDLINE_LEN)
+		goto out;
+	bpf_probe_read_kernel(&cur->kernel, sizeof(cur->kernel), &l->kernel);
+	bpf_probe_read_kernel(&cur->initrd, sizeof(cur->initrd), &l->initrd);
+	cur->cmdline_len = len;
+	/* restate the bound in a register the verifier tracks (the compiler
+	 * would drop a plain mask as redundant) */
+	n = len;
+	asm volatile("%[n] &= %[m]" : [n] "+r"(n) : [m] "i"(IKT_CMDLINE_LEN - 1));
+	if (bpf_probe_read_user(cur->cmdline, n, cmd))
+		goto out;
+	cur->valid = 1;
+out:
+	l->tid = 0;
+}
+
+#endif
