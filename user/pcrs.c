@@ -9,6 +9,9 @@
 #include "pcrs.h"
 
 #define PCRS_LINE_MAX 4096
+/* 24 PCRs per bank and comments: anything longer is not such a file (a
+ * device like /dev/zero would otherwise be read forever) */
+#define PCRS_LINES_MAX 1024
 
 const char *pcr_source_name(enum pcr_source s)
 {
@@ -135,7 +138,11 @@ int pcrs_parse_stream(struct pcr_values *pv, const char *bank, FILE *f,
 		size_t len = strlen(line);
 		const char *p = line;
 
-		lineno++;
+		if (++lineno > PCRS_LINES_MAX) {
+			snprintf(err, errlen, "%s: more than %d lines: not a PCR list", label,
+				 PCRS_LINES_MAX);
+			return -1;
+		}
 		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
 			snprintf(err, errlen, "%s: line %u: longer than %d bytes", label,
 				 lineno, PCRS_LINE_MAX - 2);

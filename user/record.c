@@ -195,19 +195,30 @@ enum { ST_MAGIC, ST_BOOT, ST_CREATED, ST_ENTRIES, ST_DONE };
 
 int record_read(FILE *f, const char *label, struct record *r, char *err, size_t errlen)
 {
-	size_t cap = 0, linecap = 0;
+	/* one line at most RECORD_LINE_MAX bytes + newline + NUL, read into a
+	 * fixed buffer: a huge line is refused without being held in memory */
+	size_t cap = 0, linecap = RECORD_LINE_MAX + 2;
 	unsigned int lineno = 0;
-	char *line = NULL, *tok[8];
+	char *line = malloc(linecap), *tok[8];
 	int state = ST_MAGIC, ret = -1, nt;
 	const char *why = NULL;
 	ssize_t len;
 	uint64_t v;
 
 	memset(r, 0, sizeof(*r));
-	while ((len = getline(&line, &linecap, f)) >= 0) {
+	if (!line) {
+		snprintf(err, errlen, "%s: out of memory", label);
+		return -1;
+	}
+	while (fgets(line, (int)linecap, f)) {
+		len = (ssize_t)strlen(line);
 		lineno++;
+		if ((size_t)len == linecap - 1 && line[len - 1] != '\n') {
+			why = "line too long";
+			goto bad;
+		}
 		if (len == 0 || line[len - 1] != '\n') {
-			why = "line not terminated (truncated file?)";
+			why = "line not terminated (truncated file, or a NUL byte)";
 			goto bad;
 		}
 		line[--len] = '\0';

@@ -126,6 +126,9 @@ static void test_load_file(void **state)
 	assert_non_null(strstr(err, "expected 20 hex bytes for sha1"));
 	snprintf(spec, sizeof(spec), "%s/missing", dir);
 	assert_int_equal(pcrs_load_file(&pv, spec, err, sizeof(err)), -1);
+	/* an endless input (a device) is refused, not read forever */
+	assert_int_equal(pcrs_load_file(&pv, "sha256,/dev/zero", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "lines: not a PCR list"));
 	unlink(path);
 	rmdir(dir);
 }

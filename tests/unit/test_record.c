@@ -97,6 +97,22 @@ static void test_match_multiset(void **state)
 	record_free(&r);
 }
 
+/* a line over RECORD_LINE_MAX is refused as soon as the buffer is full */
+static void test_long_line(void **state)
+{
+	size_t n = RECORD_LINE_MAX * 4;
+	char *text = malloc(n + 64);
+	struct record r;
+
+	(void)state;
+	strcpy(text, "imakexec-trace-record 1\nboot_id ");
+	memset(text + strlen(text), 'a', n);
+	strcpy(text + n, "\n");
+	assert_int_equal(read_text(text, &r), -1);
+	assert_non_null(strstr(err, "line 2: line too long"));
+	free(text);
+}
+
 static void test_bad(void **state)
 {
 	static const struct {
@@ -156,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_match_multiset),
 		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_writer_rejects),
 	};
 
