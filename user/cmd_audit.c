@@ -196,6 +196,21 @@ again:
 	return 0;
 }
 
+/* programs whose records the verdict is computed from */
+static bool feeds_verdict(int hook)
+{
+	switch (hook) {
+	case IKT_HOOK_ADD_EXIT:
+	case IKT_HOOK_SNAPSHOT:
+	case IKT_HOOK_FILE_LOAD:
+	case IKT_HOOK_LEGACY_LOAD:
+	case IKT_HOOK_COPY:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static int save_record(const char *path, const struct risk_list *rl)
 {
 	char boot[RECORD_BOOT_ID_MAX];
@@ -357,6 +372,7 @@ int cmd_audit(int argc, char **argv)
 	struct ikt_tracker t;
 	struct ikt_state s;
 	struct ikt_config c;
+	char stale[384];
 	struct ikt_view v;
 	struct ikt_audit au;
 	struct ikt_env env;
@@ -390,6 +406,20 @@ int cmd_audit(int argc, char **argv)
 	ikt_sys_path(&env, "/sys/kernel/kexec_loaded", p, sizeof(p));
 	kl = ikt_read_u64(p, &loaded) ? -1 : loaded != 0;
 	ikt_audit_plan(&au, &v, &s, kl);
+	/* the verdict rests on what the programs recorded: if one that feeds it
+	 * lost its link (pins removed), the state is stale, not evidence */
+	for (int i = 0; i < IKT_HOOK_COUNT && au.verdict != IKT_A_UNKNOWN; i++) {
+		const struct ikt_hook *h = &t.hooks.h[i];
+
+		if (h->status == IKT_HOOK_FAILED && feeds_verdict(i)) {
+			au.verdict = IKT_A_UNKNOWN;
+			au.check_fit = false;	/* nothing may settle it later */
+			snprintf(stale, sizeof(stale), "%s is no longer attached (%s), so the "
+				 "tracker's state is stale: run 'imakexec-trace detach', then "
+				 "'imakexec-trace attach' and reload the image", h->prog, h->reason);
+			au.why = stale;
+		}
+	}
 	/* the default human output shows the first HUMAN_LIST_MAX only */
 	if ((ret = scan_log(&au, &env, a.log, a.json || a.all || a.save ? 0 : HUMAN_LIST_MAX, &rl)))
 		goto cleanup;

@@ -43,6 +43,13 @@ stage1() {
 	m=$(stat -c %a /sys/fs/bpf/imakexec); o=$(stat -c %u /sys/fs/bpf/imakexec)
 	[ "$m" = 700 ] && [ "$o" = 0 ]; chk pin_dir_root_0700 $? "mode=$m uid=$o"
 
+	# a program that feeds the verdict lost its link: audit says UNKNOWN
+	# (exit 2) with the reason, not a verdict from stale state
+	rm /sys/fs/bpf/imakexec/kexec_file_load_exit
+	"$TOOL" audit >/tmp/p.out 2>&1; rc=$?
+	grep -q "UNKNOWN" /tmp/p.out && grep -q "kexec_file_load_exit is no longer attached" /tmp/p.out
+	chk audit_unknown_without_links $(( (rc != 2) + $? )) "rc=$rc $(head -c 160 /tmp/p.out | tr ' \n' '__')"
+
 	# a pinned map gone (bpffs allows no rename or link to swap one in)
 	rm /sys/fs/bpf/imakexec/config
 	"$TOOL" status >/tmp/p.out 2>&1; rc=$?
