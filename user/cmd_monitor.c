@@ -278,7 +278,9 @@ int cmd_monitor(int argc, char **argv)
 			ret = IKT_EXIT_ERROR;
 			break;
 		}
-		if (!m.err && (report_drops(&m) || fflush(stdout)))
+		/* fflush returns 0 with nothing buffered: ferror keeps a failed
+		 * line-buffered write of the human output */
+		if (!m.err && (report_drops(&m) || fflush(stdout) || ferror(stdout)))
 			m.err = -EIO;
 		if (m.err) {
 			fprintf(stderr, "imakexec-trace: writing events failed: %s\n", strerror(-m.err));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* imakexec-trace: track the IMA measurement list across kexec. */
 #include <argp.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -40,6 +41,8 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	int ret;
+
 	/* A root tool must not be driven by an unprivileged user through a
 	 * setuid bit: the environment and arguments would be theirs. */
 	if (getauxval(AT_SECURE)) {
@@ -70,7 +73,16 @@ int main(int argc, char **argv)
 		/* argp names the program after argv[0] in its messages */
 		snprintf(name, sizeof(name), "imakexec-trace %s", commands[i].name);
 		argv[1] = name;
-		return commands[i].fn(argc - 1, argv + 1);
+		ret = commands[i].fn(argc - 1, argv + 1);
+		/* output that could not be written (a full disk, a closed pipe)
+		 * is an error whatever the verdict was: exit 2 */
+		errno = 0;
+		if ((fflush(stdout) == EOF || ferror(stdout)) && ret != IKT_EXIT_ERROR) {
+			fprintf(stderr, "%s: cannot write the output: %s\n", name,
+				strerror(errno ? errno : EIO));
+			return IKT_EXIT_ERROR;
+		}
+		return ret;
 	}
 	fprintf(stderr, "imakexec-trace: unknown command '%s'; "
 		"see 'imakexec-trace --help'\n", argv[1]);
