@@ -13,6 +13,7 @@
 #include <linux/kexec.h>
 #include <linux/reboot.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <sys/syscall.h>
 #include "carry.h"
 #include "commands.h"
@@ -21,7 +22,9 @@
 #include "guard.h"
 #include "imalog.h"
 #include "json_writer.h"
+#include "kmsg.h"
 #include "pindir.h"
+#include "remount.h"
 #include "sysfs.h"
 #include "tracker.h"
 
@@ -30,7 +33,7 @@
 struct exec_args {
 	const char *carry_dir;
 	unsigned int retries;
-	bool dry_run, json;
+	bool dry_run, json, remount, kmsg;
 };
 
 enum plan { PLAN_EXECUTE, PLAN_RELOAD, PLAN_CARRY };
@@ -52,12 +55,20 @@ struct exec_ctx {
 	uint64_t carry_count;
 	unsigned int attempts;
 	uint32_t refusals[16];
+	struct ikt_remount rm;
+	FILE *err;		/* stderr, or stderr + kernel log (--kmsg) */
+	struct timespec t0;
 };
 
 static const struct argp_option exec_opts[] = {
 	{ "carry-dir", 'c', "DIR", 0, "where the list is carried on kernels without "
 	  "CONFIG_IMA_KEXEC (default " IKT_CARRY_DIR ")", 0 },
 	{ "retries", 'r', "N", 0, "attempts after a refusal, 0-15 (default 3)", 0 },
+	{ "remount", 'R', NULL, 0, "if the carry directory's file system is mounted "
+	  "read-only (as in a systemd-shutdown hook), remount it read-write for the "
+	  "write and read-only again after it", 0 },
+	{ "kmsg", 'k', NULL, 0, "also write every message to the kernel log "
+	  "(/dev/kmsg): for hooks whose stderr nobody reads", 0 },
 	{ "dry-run", 'n', NULL, 0, "say what would be done, do nothing", 0 },
 	{ "json", 'j', NULL, 0, "print the plan or the outcome as one JSON object", 0 },
 	{},
@@ -76,6 +87,8 @@ static error_t exec_parse(int key, char *arg, struct argp_state *state)
 		a->retries = (unsigned int)v;
 		break;
 	case 'n': a->dry_run = true; break;
+	case 'R': a->remount = true; break;
+	case 'k': a->kmsg = true; break;
 	case 'j': a->json = true; break;
 	case ARGP_KEY_ARG: argp_error(state, "unexpected argument '%s'", arg); break;
 	default: return ARGP_ERR_UNKNOWN;
@@ -96,23 +109,24 @@ static const char exec_doc[] =
 	"Examples:\n"
 	"  imakexec-trace exec --dry-run\n"
 	"  imakexec-trace exec\n"
-	"  imakexec-trace exec --carry-dir /var/lib/imakexec/carry --retries 5\n";
+	"  imakexec-trace exec --carry-dir /var/lib/imakexec/carry --retries 5\n"
+	"  imakexec-trace exec --remount --kmsg   (the systemd-shutdown hook)\n";
 
 /* the file at path must still be the one kexec_file_load read */
-static int open_same(const struct ikt_loadfile *f, const char *what, int *fd)
+static int open_same(const struct ikt_loadfile *f, const char *what, int *fd, FILE *err)
 {
 	struct stat st;
 
 	*fd = open(f->path, O_RDONLY | O_CLOEXEC);
 	if (*fd < 0) {
-		fprintf(stderr, "%s: cannot open the %s %s: %s; reload it with kexec -s -l "
+		fprintf(err, "%s: cannot open the %s %s: %s; reload it with kexec -s -l "
 			"while attached; no kexec\n", PROG, what, f->path, strerror(errno));
 		return IKT_EXIT_ERROR;
 	}
 	if (fstat(*fd, &st) || st.st_ino != f->ino || (uint64_t)st.st_size != (uint64_t)f->size ||
 	    (f->mtime_sec && (st.st_mtim.tv_sec != f->mtime_sec ||
 			      (uint32_t)st.st_mtim.tv_nsec != f->mtime_nsec))) {
-		fprintf(stderr, "%s: the %s %s changed since it was loaded; reload with "
+		fprintf(err, "%s: the %s %s changed since it was loaded; reload with "
 			"kexec -s -l to execute the new one; no kexec\n", PROG, what, f->path);
 		return IKT_EXIT_ERROR;
 	}
@@ -128,14 +142,14 @@ static int prepare(struct exec_ctx *x)
 	if ((ret = ikt_tracker_read(&x->t, &x->s, &x->c)))
 		goto read_failed;
 	if (!x->c.guard) {
-		fprintf(stderr, "%s: the kexec guard is not armed, so nothing would stop a "
+		fprintf(x->err, "%s: the kexec guard is not armed, so nothing would stop a "
 			"measurement between this step and the kernel switch: run "
 			"'imakexec-trace detach', then 'imakexec-trace attach --guard'\n", PROG);
 		return IKT_EXIT_ERROR;
 	}
 	ikt_sys_path(&x->env, "/sys/kernel/kexec_loaded", p, sizeof(p));
 	if (ikt_read_u64(p, &loaded) || !loaded) {
-		fprintf(stderr, "%s: no kexec image loaded: load one with kexec -s -l first\n", PROG);
+		fprintf(x->err, "%s: no kexec image loaded: load one with kexec -s -l first\n", PROG);
 		return IKT_EXIT_ERROR;
 	}
 	switch (x->c.carry_mode) {
@@ -144,7 +158,24 @@ static int prepare(struct exec_ctx *x)
 		return 0;
 	case IKT_CARRY_NONE:
 		x->plan = PLAN_CARRY;
-		return ikt_carry_dir(x->a->carry_dir, stderr);
+		if (x->a->carry_dir[0] == '/' &&
+		    (ret = ikt_remount_probe(x->a->carry_dir, &x->rm))) {
+			fprintf(x->err, "%s: cannot find the file system of the carry "
+				"directory %s: %s; no kexec\n", PROG, x->a->carry_dir,
+				strerror(-ret));
+			return IKT_EXIT_ERROR;
+		}
+		if (x->rm.readonly) {
+			if (!x->a->remount) {
+				fprintf(x->err, "%s: the carry directory %s is on a read-only "
+					"file system (%s): pass --remount to make it writable "
+					"for the carry, or --carry-dir; no kexec\n", PROG,
+					x->a->carry_dir, x->rm.mnt);
+				return IKT_EXIT_ERROR;
+			}
+			return 0;	/* checked once writable, in attempt() */
+		}
+		return ikt_carry_dir(x->a->carry_dir, x->err);
 	default:
 		break;
 	}
@@ -153,7 +184,7 @@ static int prepare(struct exec_ctx *x)
 		goto read_failed;
 	if (!(x->s.touched & IKT_SLOT_NORMAL) || x->s.kexec_state != IKT_KEXEC_FILE ||
 	    !x->li.valid) {
-		fprintf(stderr, "%s: cannot reload the image: it was %s; load it with "
+		fprintf(x->err, "%s: cannot reload the image: it was %s; load it with "
 			"kexec -s -l while attached; no kexec\n", PROG,
 			x->s.kexec_state == IKT_KEXEC_LEGACY ? "loaded with the legacy kexec_load" :
 			"loaded before tracking started");
@@ -162,20 +193,20 @@ static int prepare(struct exec_ctx *x)
 	x->li.kernel.path[sizeof(x->li.kernel.path) - 1] = 0;
 	x->li.initrd.path[sizeof(x->li.initrd.path) - 1] = 0;
 	x->li.cmdline[sizeof(x->li.cmdline) - 1] = 0;
-	if ((ret = open_same(&x->li.kernel, "kernel", &x->kfd)))
+	if ((ret = open_same(&x->li.kernel, "kernel", &x->kfd, x->err)))
 		return ret;
-	if (x->li.initrd.path_len && (ret = open_same(&x->li.initrd, "initramfs", &x->ifd)))
+	if (x->li.initrd.path_len && (ret = open_same(&x->li.initrd, "initramfs", &x->ifd, x->err)))
 		return ret;
 	return 0;
 read_failed:
-	fprintf(stderr, "%s: cannot read the tracker's state: %s\n", PROG, strerror(errno));
+	fprintf(x->err, "%s: cannot read the tracker's state: %s\n", PROG, strerror(errno));
 	return IKT_EXIT_ERROR;
 }
 
 /* write the carry's entry count into the pinned config for the guard */
 static int arm_carry(struct exec_ctx *x, bool valid)
 {
-	int lock = ikt_pin_lock(IKT_PIN_DIR, stderr), ret = 0;
+	int lock = ikt_pin_lock(IKT_PIN_DIR, x->err), ret = 0;
 
 	if (lock < 0)
 		return IKT_EXIT_ERROR;
@@ -188,10 +219,18 @@ static int arm_carry(struct exec_ctx *x, bool valid)
 			ret = IKT_EXIT_ERROR;
 	}
 	if (ret)
-		fprintf(stderr, "%s: cannot update the guard's carry: %s; no kexec\n",
+		fprintf(x->err, "%s: cannot update the guard's carry: %s; no kexec\n",
 			PROG, strerror(errno));
 	close(lock);
 	return ret;
+}
+
+static double elapsed_ms(const struct exec_ctx *x)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - x->t0.tv_sec) * 1e3 + (double)(t.tv_nsec - x->t0.tv_nsec) / 1e6;
 }
 
 /* one attempt; returns only if the kexec did not happen: 0 refused by
@@ -205,28 +244,38 @@ static int attempt(struct exec_ctx *x)
 
 		if (syscall(SYS_kexec_file_load, x->kfd, x->ifd, (unsigned long)x->li.cmdline_len,
 			    x->li.cmdline_len ? x->li.cmdline : NULL, flags)) {
-			fprintf(stderr, "%s: reloading %s failed: %s; the image loaded "
+			fprintf(x->err, "%s: reloading %s failed: %s; the image loaded "
 				"before is gone, load one again; no kexec\n", PROG,
 				x->li.kernel.path, strerror(errno));
 			return IKT_EXIT_ERROR;
 		}
 	} else if (x->plan == PLAN_CARRY) {
-		ret = ikt_carry_write(x->a->carry_dir, IMA_DEFAULT_LOG, x->carry,
-				      sizeof(x->carry), &x->carry_count, stderr);
+		if ((ret = ikt_remount_rw(&x->rm, PROG, x->err)))
+			return ret;
+		ret = ikt_carry_dir(x->a->carry_dir, x->err);
+		if (!ret)
+			ret = ikt_carry_write(x->a->carry_dir, IMA_DEFAULT_LOG, x->carry,
+					      sizeof(x->carry), &x->carry_count, x->err);
+		ikt_remount_ro(&x->rm, PROG, x->err);
 		if (ret || (ret = arm_carry(x, true)))
 			return ret;
 	}
+	fprintf(x->err, "%s: %s done in %.1f ms", PROG, plan_str[x->plan], elapsed_ms(x));
+	if (x->plan == PLAN_CARRY)
+		fprintf(x->err, " (%" PRIu64 " entries to %s)", x->carry_count, x->carry);
+	fprintf(x->err, "; executing\n");
+	fflush(x->err);
 	syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
 		LINUX_REBOOT_CMD_KEXEC, NULL);
 	if (errno != EPERM) {
-		fprintf(stderr, "%s: kexec failed: %s; no kexec\n", PROG, strerror(errno));
+		fprintf(x->err, "%s: kexec failed: %s; no kexec\n", PROG, strerror(errno));
 		return IKT_EXIT_ERROR;
 	}
 	if (ikt_tracker_read(&x->t, &x->s, NULL))
 		return IKT_EXIT_ERROR;
 	if (x->attempts < sizeof(x->refusals) / sizeof(*x->refusals))
 		x->refusals[x->attempts] = x->s.guard_last_reason;
-	fprintf(stderr, "%s: attempt %u refused by the guard: %s (%s)\n", PROG,
+	fprintf(x->err, "%s: attempt %u refused by the guard: %s (%s)\n", PROG,
 		x->attempts + 1, ikt_guard_reason_str(x->s.guard_last_reason),
 		ikt_guard_reason_why(x->s.guard_last_reason));
 	return 0;
@@ -244,7 +293,9 @@ static void report(const struct exec_ctx *x, const char *result)
 				       x->li.kernel.path, x->li.initrd.path_len ? x->li.initrd.path :
 				       "none", x->li.cmdline_len);
 			else if (x->plan == PLAN_CARRY)
-				printf(" the list to %s/<boot id>.bin, then execute", x->a->carry_dir);
+				printf(" the list to %s/<boot id>.bin%s, then execute", x->a->carry_dir,
+				       x->rm.readonly ? " (remounting its read-only file system "
+				       "read-write for the write)" : "");
 			printf("; the guard judges the execute\n");
 		} else {
 			printf("exec: %s: %u attempts, nothing executed\n", result, x->attempts);
@@ -266,8 +317,10 @@ static void report(const struct exec_ctx *x, const char *result)
 		}
 		jw_kv_bytes(&w, "cmdline", x->li.cmdline, strnlen(x->li.cmdline, sizeof(x->li.cmdline)));
 	}
-	if (x->plan == PLAN_CARRY)
+	if (x->plan == PLAN_CARRY) {
 		jw_kv_string(&w, "carry_dir", x->a->carry_dir);
+		jw_kv_bool(&w, "carry_fs_readonly", x->rm.readonly);
+	}
 	if (!x->a->dry_run) {
 		jw_kv_string(&w, "result", result);
 		jw_kv_u64(&w, "attempts", x->attempts);
@@ -295,15 +348,17 @@ int cmd_exec(int argc, char **argv)
 		return IKT_EXIT_ERROR;
 	x->a = &a;
 	x->kfd = x->ifd = -1;
+	clock_gettime(CLOCK_MONOTONIC, &x->t0);
+	x->err = a.kmsg ? ikt_kmsg_tee(stderr, 4) : stderr;
 	ikt_tracker_init(&x->t);
 	ikt_env_probe(&x->env, NULL);
 	ret = ikt_env_require(&x->env, IKT_NEED_PRIV | IKT_NEED_IMA | IKT_NEED_KEXEC |
-			      IKT_NEED_BPFFS, PROG, stderr);
+			      IKT_NEED_BPFFS, PROG, x->err);
 	if (ret)
 		goto cleanup;
-	ret = ikt_tracker_open_pinned(&x->t, &x->env, IKT_PIN_DIR, stderr);
+	ret = ikt_tracker_open_pinned(&x->t, &x->env, IKT_PIN_DIR, x->err);
 	if (ret == IKT_EXIT_NOTATTACHED)
-		fprintf(stderr, "%s: not attached: run 'imakexec-trace attach --guard' "
+		fprintf(x->err, "%s: not attached: run 'imakexec-trace attach --guard' "
 			"before loading the image\n", PROG);
 	if (ret || (ret = prepare(x)))
 		goto cleanup;
@@ -327,6 +382,8 @@ cleanup:
 	if (x->ifd >= 0)
 		close(x->ifd);
 	ikt_tracker_close(&x->t);
+	if (x->err != stderr)
+		fclose(x->err);
 	free(x);
 	return ret;
 }

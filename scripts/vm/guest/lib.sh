@@ -85,18 +85,19 @@ ikt_pcrs() { # ikt_pcrs LABEL: all PCRs of both banks, one line per bank
 	done
 }
 
-ikt_dump() { # ikt_dump LABEL: binary measurement list + count + PCRs
+ikt_dump() { # ikt_dump LABEL [FILE]: binary measurement list (or FILE) + count + PCRs
 	# No temporary file: a file read on tmpfs would itself be measured.
 	# The host checks bytes/sha256/count to catch a list that grew meanwhile.
+	f=${2:-$IMA/binary_runtime_measurements}
 	cnt=$(ikt_count)
 	seq=0
-	{ base64 $IMA/binary_runtime_measurements | tr -d '\n' | fold -w 512; echo; } | while read -r chunk; do
+	{ base64 "$f" | tr -d '\n' | fold -w 512; echo; } | while read -r chunk; do
 		[ -n "$chunk" ] || continue
 		echo "IKT dump=$1 seq=$seq b64=$chunk"
 		seq=$((seq + 1))
 	done
-	bytes=$(wc -c <$IMA/binary_runtime_measurements)
-	sum=$(sha256sum $IMA/binary_runtime_measurements | cut -d' ' -f1)
+	bytes=$(wc -c <"$f")
+	sum=$(sha256sum "$f" | cut -d' ' -f1)
 	ikt dumpend=$1 bytes=$bytes sha256=$sum count=$cnt count_after=$(ikt_count)
 	ikt_pcrs "$1"
 }

@@ -1,0 +1,9 @@
+# IKT-ROOT: debian12
+# sdlegacy: as sdkexec, but the next kernel is loaded the way Debian 12's
+# kexec-tools does by default (`kexec -l`: the legacy kexec_load syscall,
+# which never hands the list over). Where the list can be carried (kernels
+# without CONFIG_IMA_KEXEC) the kexec happens and replays; where the kernel
+# would have handed the list over from a file load, exec cannot reload a
+# legacy image, the guard refuses, and systemd falls back to a full reboot
+# (PCR 10 reset, a log that replays from zero).
+SD_TOOL=1 SD_LOAD=legacy
