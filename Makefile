@@ -47,7 +47,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps check unit vmcheck demo clean install fuzz fuzz-regress bench kernels gapcheck
+.PHONY: all deps check unit vmcheck demo clean install fuzz fuzz-regress bench kernels gapcheck matrix
 all: $(APP) $(BURST)
 
 deps: $(DEPS_STAMP)
@@ -133,6 +133,12 @@ VM_KERNELS ?= stock,unstable,baseline,patched
 vmcheck: all
 	$(Q)scripts/install-deps --vm
 	$(Q)tests/vm/run -j 2 --kernel $(VM_KERNELS)
+
+# Every VM scenario, the long ones too (the systemd guest's plain-Debian
+# and legacy-load runs, marked "# IKT-SET: matrix"), on every kernel.
+matrix: all
+	$(Q)scripts/install-deps --vm
+	$(Q)tests/vm/run -j 2 --all --kernel $(VM_KERNELS)
 
 # Test kernels, cached (cold: ~34 min baseline, a few minutes patched on 2 cores)
 kernels:

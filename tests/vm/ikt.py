@@ -558,7 +558,7 @@ def carry_checks(log, facts, problems):
         problems.append("carry_files_%s_mode_%s" % (c.get("files"), c.get("mode")))
     if c.get("sha256") != s1["sha256"] or int(c.get("bytes", -1)) != s1["bytes"]:
         problems.append("carry_differs_from_the_s1_list")
-    for tool, want in (("attach", 0), ("exec_dry", 0), ("verify", 0), ("verify_alone", 1),
+    for tool, want in (("attach", 0), ("exec_dry", 0), ("exec_ro", 2), ("verify", 0), ("verify_alone", 1),
                        ("log_combined", 0), ("verify_combined", 0)):
         if log["tool_rc"].get(tool) != want:
             problems.append("%s_rc_%s_want_%d" % (tool, log["tool_rc"].get(tool), want))
@@ -624,6 +624,15 @@ def check(args):
         problems.append("policy_write_failed")
     if log["selfcheck"]:
         return selfcheck(log, facts, problems)
+    if args.scenario.startswith("sd"):    # the systemd guest: tests/vm/sdjudge.py
+        import sdjudge
+        try:
+            sdjudge.check(log, args, facts, problems)
+        except (LogError, struct.error, IndexError, ValueError) as e:
+            problems.append("unparsable:%s" % str(e).replace(" ", "_"))
+        status = "FAIL reason=%s" % ";".join(problems) if problems else "PASS"
+        print("RESULT status=%s %s" % (status, facts.text()))
+        return 1 if problems else 0
     try:
         r = analyse(log, facts)
     except (LogError, struct.error, IndexError) as e:

@@ -1,4 +1,5 @@
 # IKT-ROOT: debian12
+# IKT-SET: matrix
 # sdlegacy: as sdkexec, but the next kernel is loaded the way Debian 12's
 # kexec-tools does by default (`kexec -l`: the legacy kexec_load syscall,
 # which never hands the list over). Where the list can be carried (kernels

@@ -1,4 +1,5 @@
 # IKT-ROOT: debian12
+# IKT-SET: matrix
 # sdplain: a plain Debian 12 host without imakexec-trace: `kexec -l`
 # (kexec-tools' default) and `systemctl kexec`. A probe in
 # /usr/lib/systemd/system-shutdown/ dumps the list right before

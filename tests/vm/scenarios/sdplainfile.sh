@@ -1,4 +1,5 @@
 # IKT-ROOT: debian12
+# IKT-SET: matrix
 # sdplainfile: as sdplain, loaded with `kexec -s -l` (kexec_file_load, which
 # hands the list over on CONFIG_IMA_KEXEC kernels): the gap of a plain
 # `systemctl kexec` itself, entry by entry.
