@@ -162,6 +162,8 @@ install: all
 	gzip -9n < man/imakexec-trace.1 > $(DESTDIR)$(MANDIR)/man1/imakexec-trace.1.gz
 	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/imakexec-trace.service.in \
 		> $(DESTDIR)$(SYSTEMDDIR)/imakexec-trace.service
+	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/imakexec-trace-stage.service.in \
+		> $(DESTDIR)$(SYSTEMDDIR)/imakexec-trace-stage.service
 	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/imakexec-trace.shutdown.in \
 		> $(DESTDIR)$(SHUTDOWNDIR)/imakexec-trace
 	chmod 0755 $(DESTDIR)$(SHUTDOWNDIR)/imakexec-trace

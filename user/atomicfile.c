@@ -6,6 +6,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include "atomicfile.h"
+#include "exitcodes.h"
 
 static int split(struct ikt_afile *a, const char *path, char *dir, size_t len)
 {
@@ -114,4 +115,46 @@ void ikt_afile_abort(struct ikt_afile *a)
 	if (a->dirfd >= 0)
 		close(a->dirfd);
 	a->dirfd = -1;
+}
+
+static int mkdirs(const char *dir)
+{
+	char p[PATH_MAX];
+	size_t n = strlen(dir);
+
+	if (n >= sizeof(p))
+		return -ENAMETOOLONG;
+	memcpy(p, dir, n + 1);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = 0;
+		if (mkdir(p, 0755) && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	return mkdir(p, 0700) && errno != EEXIST ? -errno : 0;
+}
+
+int ikt_afile_dir(const char *dir, const char *what, const char *prog, FILE *err)
+{
+	struct stat st;
+	int ret;
+
+	if (dir[0] != '/') {
+		fprintf(err, "%s: %s %s must be an absolute path\n", prog, what, dir);
+		return IKT_EXIT_USAGE;
+	}
+	if ((ret = mkdirs(dir))) {
+		fprintf(err, "%s: cannot create %s %s: %s; no kexec\n",
+			prog, what, dir, strerror(-ret));
+		return IKT_EXIT_ERROR;
+	}
+	if (lstat(dir, &st) || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & 0077)) {
+		fprintf(err, "%s: refusing %s %s: not a root-owned 0700 directory; fix it "
+			"(chown root:root, chmod 0700) or remove it; no kexec\n", prog, what, dir);
+		return IKT_EXIT_ERROR;
+	}
+	return 0;
 }

@@ -26,6 +26,10 @@ int ikt_afile_open(struct ikt_afile *a, const char *path, mode_t mode,
 		   const char *prog, FILE *err);
 /* flush, fsync, rename, fsync the directory; 0 or -errno (printed) */
 int ikt_afile_commit(struct ikt_afile *a, const char *prog, FILE *err);
+/* create dir (parents 0755, itself 0700) if missing and require a
+ * root-owned 0700 directory that is not a symlink: 0 or an exit code,
+ * the message naming `what` */
+int ikt_afile_dir(const char *dir, const char *what, const char *prog, FILE *err);
 /* drop the temporary (safe after a failed commit or on an unused one) */
 void ikt_afile_abort(struct ikt_afile *a);
 

@@ -14,47 +14,9 @@
 
 #define PROG "imakexec-trace exec"
 
-static int mkdirs(const char *dir)
-{
-	char p[PATH_MAX];
-	size_t n = strlen(dir);
-
-	if (n >= sizeof(p))
-		return -ENAMETOOLONG;
-	memcpy(p, dir, n + 1);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = 0;
-		if (mkdir(p, 0755) && errno != EEXIST)
-			return -errno;
-		*s = '/';
-	}
-	return mkdir(p, 0700) && errno != EEXIST ? -errno : 0;
-}
-
 int ikt_carry_dir(const char *dir, FILE *err)
 {
-	struct stat st;
-	int ret;
-
-	if (dir[0] != '/') {
-		fprintf(err, "%s: carry directory %s must be an absolute path\n", PROG, dir);
-		return IKT_EXIT_USAGE;
-	}
-	if ((ret = mkdirs(dir))) {
-		fprintf(err, "%s: cannot create carry directory %s: %s; no kexec\n",
-			PROG, dir, strerror(-ret));
-		return IKT_EXIT_ERROR;
-	}
-	if (lstat(dir, &st) || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
-	    (st.st_mode & 0077)) {
-		fprintf(err, "%s: refusing carry directory %s: not a root-owned 0700 "
-			"directory; fix it (chown root:root, chmod 0700) or pass "
-			"--carry-dir; no kexec\n", PROG, dir);
-		return IKT_EXIT_ERROR;
-	}
-	return 0;
+	return ikt_afile_dir(dir, "carry directory", PROG, err);
 }
 
 /* Read the whole list into memory: the carry is written from this copy

@@ -25,6 +25,7 @@
 #include "kmsg.h"
 #include "pindir.h"
 #include "remount.h"
+#include "stage.h"
 #include "sysfs.h"
 #include "tracker.h"
 
@@ -33,7 +34,7 @@
 struct exec_args {
 	const char *carry_dir;
 	unsigned int retries;
-	bool dry_run, json, remount, kmsg;
+	bool dry_run, json, remount, kmsg, stage;
 };
 
 enum plan { PLAN_EXECUTE, PLAN_RELOAD, PLAN_CARRY };
@@ -56,6 +57,7 @@ struct exec_ctx {
 	unsigned int attempts;
 	uint32_t refusals[16];
 	struct ikt_remount rm;
+	bool kstaged, istaged;	/* reloading from the copies on /run */
 	FILE *err;		/* stderr, or stderr + kernel log (--kmsg) */
 	struct timespec t0;
 };
@@ -69,6 +71,9 @@ static const struct argp_option exec_opts[] = {
 	  "write and read-only again after it", 0 },
 	{ "kmsg", 'k', NULL, 0, "also write every message to the kernel log "
 	  "(/dev/kmsg): for hooks whose stderr nobody reads", 0 },
+	{ "stage", 's', NULL, 0, "do not execute: copy the loaded kernel and initramfs "
+	  "to " IKT_STAGE_DIR " for a later exec that finds them unmounted "
+	  "(imakexec-trace-stage.service runs this at shutdown)", 0 },
 	{ "dry-run", 'n', NULL, 0, "say what would be done, do nothing", 0 },
 	{ "json", 'j', NULL, 0, "print the plan or the outcome as one JSON object", 0 },
 	{},
@@ -89,6 +94,7 @@ static error_t exec_parse(int key, char *arg, struct argp_state *state)
 	case 'n': a->dry_run = true; break;
 	case 'R': a->remount = true; break;
 	case 'k': a->kmsg = true; break;
+	case 's': a->stage = true; break;
 	case 'j': a->json = true; break;
 	case ARGP_KEY_ARG: argp_error(state, "unexpected argument '%s'", arg); break;
 	default: return ARGP_ERR_UNKNOWN;
@@ -110,7 +116,8 @@ static const char exec_doc[] =
 	"  imakexec-trace exec --dry-run\n"
 	"  imakexec-trace exec\n"
 	"  imakexec-trace exec --carry-dir /var/lib/imakexec/carry --retries 5\n"
-	"  imakexec-trace exec --remount --kmsg   (the systemd-shutdown hook)\n";
+	"  imakexec-trace exec --remount --kmsg   (the systemd-shutdown hook)\n"
+	"  imakexec-trace exec --stage            (before /boot is unmounted)\n";
 
 /* the file at path must still be the one kexec_file_load read */
 static int open_same(const struct ikt_loadfile *f, const char *what, int *fd, FILE *err)
@@ -119,24 +126,53 @@ static int open_same(const struct ikt_loadfile *f, const char *what, int *fd, FI
 
 	*fd = open(f->path, O_RDONLY | O_CLOEXEC);
 	if (*fd < 0) {
-		fprintf(err, "%s: cannot open the %s %s: %s; reload it with kexec -s -l "
-			"while attached; no kexec\n", PROG, what, f->path, strerror(errno));
+		if (err)
+			fprintf(err, "%s: cannot open the %s %s: %s; reload it with kexec -s "
+				"-l while attached; no kexec\n", PROG, what, f->path, strerror(errno));
 		return IKT_EXIT_ERROR;
 	}
 	if (fstat(*fd, &st) || st.st_ino != f->ino || (uint64_t)st.st_size != (uint64_t)f->size ||
 	    (f->mtime_sec && (st.st_mtim.tv_sec != f->mtime_sec ||
 			      (uint32_t)st.st_mtim.tv_nsec != f->mtime_nsec))) {
-		fprintf(err, "%s: the %s %s changed since it was loaded; reload with "
-			"kexec -s -l to execute the new one; no kexec\n", PROG, what, f->path);
+		close(*fd);
+		*fd = -1;
+		if (err)
+			fprintf(err, "%s: the %s %s changed since it was loaded; reload with "
+				"kexec -s -l to execute the new one; no kexec\n", PROG, what, f->path);
 		return IKT_EXIT_ERROR;
 	}
 	return 0;
 }
 
-static int prepare(struct exec_ctx *x)
+/* the loaded file, or the copy staged before its file system went away */
+static int open_loaded(struct exec_ctx *x, const struct ikt_loadfile *f, const char *what,
+		       int *fd, bool *staged)
+{
+	char p[PATH_MAX];
+
+	if (!open_same(f, what, fd, NULL))
+		return 0;
+	if (!x->a->stage && !ikt_stage_open(f, what, fd)) {
+		*staged = true;
+		ikt_stage_path(f, what, p, sizeof(p));
+		fprintf(x->err, "%s: the %s %s cannot be opened as loaded (file system "
+			"unmounted?); reloading from its copy %s\n", PROG, what, f->path, p);
+		return 0;
+	}
+	return open_same(f, what, fd, x->err);	/* again, to say why */
+}
+
+static bool kexec_loaded(struct exec_ctx *x)
 {
 	char p[PATH_MAX];
 	uint64_t loaded;
+
+	ikt_sys_path(&x->env, "/sys/kernel/kexec_loaded", p, sizeof(p));
+	return !ikt_read_u64(p, &loaded) && loaded;
+}
+
+static int prepare(struct exec_ctx *x)
+{
 	int ret;
 
 	if ((ret = ikt_tracker_read(&x->t, &x->s, &x->c)))
@@ -147,8 +183,7 @@ static int prepare(struct exec_ctx *x)
 			"'imakexec-trace detach', then 'imakexec-trace attach --guard'\n", PROG);
 		return IKT_EXIT_ERROR;
 	}
-	ikt_sys_path(&x->env, "/sys/kernel/kexec_loaded", p, sizeof(p));
-	if (ikt_read_u64(p, &loaded) || !loaded) {
+	if (!kexec_loaded(x)) {
 		fprintf(x->err, "%s: no kexec image loaded: load one with kexec -s -l first\n", PROG);
 		return IKT_EXIT_ERROR;
 	}
@@ -193,9 +228,10 @@ static int prepare(struct exec_ctx *x)
 	x->li.kernel.path[sizeof(x->li.kernel.path) - 1] = 0;
 	x->li.initrd.path[sizeof(x->li.initrd.path) - 1] = 0;
 	x->li.cmdline[sizeof(x->li.cmdline) - 1] = 0;
-	if ((ret = open_same(&x->li.kernel, "kernel", &x->kfd, x->err)))
+	if ((ret = open_loaded(x, &x->li.kernel, "kernel", &x->kfd, &x->kstaged)))
 		return ret;
-	if (x->li.initrd.path_len && (ret = open_same(&x->li.initrd, "initramfs", &x->ifd, x->err)))
+	if (x->li.initrd.path_len &&
+	    (ret = open_loaded(x, &x->li.initrd, "initramfs", &x->ifd, &x->istaged)))
 		return ret;
 	return 0;
 read_failed:
@@ -316,6 +352,7 @@ static void report(const struct exec_ctx *x, const char *result)
 			jw_null(&w);
 		}
 		jw_kv_bytes(&w, "cmdline", x->li.cmdline, strnlen(x->li.cmdline, sizeof(x->li.cmdline)));
+		jw_kv_bool(&w, "from_staged_copy", x->kstaged || x->istaged);
 	}
 	if (x->plan == PLAN_CARRY) {
 		jw_kv_string(&w, "carry_dir", x->a->carry_dir);
@@ -332,6 +369,29 @@ static void report(const struct exec_ctx *x, const char *result)
 	}
 	jw_object_end(&w);
 	jw_finish(&w);
+}
+
+/* --stage: keep copies of what a reload at the last moment reads */
+static int stage(struct exec_ctx *x)
+{
+	char p[PATH_MAX];
+	int ret;
+
+	if (x->plan != PLAN_RELOAD) {
+		printf("exec: nothing to stage: the plan is %s, which reads no image file\n",
+		       plan_str[x->plan]);
+		return 0;
+	}
+	if ((ret = ikt_stage_save(x->kfd, &x->li.kernel, "kernel", PROG, x->err)))
+		return ret;
+	if (x->ifd >= 0 && (ret = ikt_stage_save(x->ifd, &x->li.initrd, "initramfs", PROG, x->err)))
+		return ret;
+	ikt_stage_path(&x->li.kernel, "kernel", p, sizeof(p));
+	printf("exec: staged the kernel %s (%" PRId64 " bytes)%s%s for the reload at "
+	       "execute, in %s\n", x->li.kernel.path, (int64_t)x->li.kernel.size,
+	       x->ifd >= 0 ? " and the initramfs " : "", x->ifd >= 0 ? x->li.initrd.path : "",
+	       IKT_STAGE_DIR);
+	return 0;
 }
 
 int cmd_exec(int argc, char **argv)
@@ -356,12 +416,20 @@ int cmd_exec(int argc, char **argv)
 			      IKT_NEED_BPFFS, PROG, x->err);
 	if (ret)
 		goto cleanup;
+	if (a.stage && !kexec_loaded(x)) {
+		printf("exec: no kexec image loaded; nothing to stage\n");
+		goto cleanup;
+	}
 	ret = ikt_tracker_open_pinned(&x->t, &x->env, IKT_PIN_DIR, x->err);
 	if (ret == IKT_EXIT_NOTATTACHED)
 		fprintf(x->err, "%s: not attached: run 'imakexec-trace attach --guard' "
 			"before loading the image\n", PROG);
 	if (ret || (ret = prepare(x)))
 		goto cleanup;
+	if (a.stage) {
+		ret = stage(x);
+		goto cleanup;
+	}
 	if (a.dry_run) {
 		report(x, "dry-run");
 		goto cleanup;

@@ -319,7 +319,7 @@ def expected_carried(expect, r):
 # --- patched-kernel checks (kernel/patches/6.1): ima_kexec critical data ---
 PATCHED_ONLY = ("kexecevents", "overflow", "kdump")
 # scenarios that execute with `imakexec-trace exec`: the next log holds all
-EXEC_SCENARIOS = ("guardexec",)
+EXEC_SCENARIOS = ("guardexec", "stagedexec")
 KEXEC_PAYLOAD_KEYS = ("kexec_segment_size", "ima_binary_runtime_size",
                       "ima_runtime_measurements_count")
 KHDR_SIZE = 24  # struct ima_kexec_hdr
@@ -719,7 +719,7 @@ def check(args):
         carry_checks(log, facts, problems)
     if sc in EXEC_SCENARIOS:
         # our verify in the next boot agrees with the judge: the log replays
-        for tool in ("attach", "exec_dry", "verify"):
+        for tool in ("attach", "exec_dry", "verify") + (("exec_stage",) if sc == "stagedexec" else ()):
             if log["tool_rc"].get(tool) != 0:
                 problems.append("%s_rc_%s" % (tool, log["tool_rc"].get(tool)))
     if sc == "auditverify":

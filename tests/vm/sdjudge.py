@@ -22,7 +22,7 @@ import re
 
 from ikt import BANKS, IMA_PCR, LogError, common_prefix, evmctl_replay, parse_list, replay
 
-EXEC_RE = re.compile(r"imakexec-trace exec: (\w+) done in ([0-9.]+) ms")
+EXEC_RE = re.compile(r"(?:\[\s*([0-9.]+)\] )?imakexec-trace exec: (\w+) done in ([0-9.]+) ms")
 EXEC_MSG_RE = re.compile(r"imakexec-trace exec: (.*)")
 # the harness' own files, measured by the probe or the driver
 HARNESS = ("/ikt/", "/usr/lib/systemd/system-shutdown/ikt-probe")
@@ -106,10 +106,20 @@ def check(log, args, facts, problems):
     facts.add("count_after_load", load_count)
 
     text = raw_messages(args.log)
+    # shutdown time, on the guest's own clock: `systemctl kexec` -> the
+    # last step before the kernel switch (our hook executing, or the probe)
+    t0 = first([e for e in log["events"] if e.get("event") == "systemctl_kexec"], "uptime")
     m = EXEC_RE.search(text)
+    t1 = None
     if m:
-        facts.add("exec_plan", m.group(1))
-        facts.add("exec_ms", m.group(2))
+        facts.add("exec_plan", m.group(2))
+        facts.add("exec_ms", m.group(3))
+        t1 = m.group(1)
+    pr = [e for e in log["events"] if e.get("event") == "probe"]
+    if pr:
+        t1 = pr[0].get("uptime")
+    if t0.get("uptime") and t1:
+        facts.add("shutdown_to_last_step_s", "%.1f" % (float(t1) - float(t0["uptime"])))
     msgs = [x.strip().replace(" ", "_")[:120] for x in EXEC_MSG_RE.findall(text)]
     if msgs:
         facts.add("exec_said", "|".join(msgs[-2:]))
@@ -165,12 +175,6 @@ def check(log, args, facts, problems):
         return
     pcrs = log["pcrs"].get("s2", {})
     facts.add("next_boot_entries", len(s2e))
-    wall0 = first([e for e in log["events"] if e.get("event") == "systemctl_kexec"], "wall")
-    later = [s for s in log["stages"] if s.get("stage") in ("2", "rebooted")]
-    if wall0.get("wall") and later and later[0].get("wall"):
-        # systemctl kexec -> next kernel started (guest clock, TCG)
-        t = float(later[0]["wall"]) - float(later[0]["uptime"]) - float(wall0["wall"])
-        facts.add("shutdown_s", "%.1f" % t)
 
     if got == "reboot":
         # a full reboot resets PCR 10: the new log replays from zero
@@ -236,6 +240,12 @@ def check(log, args, facts, problems):
             problems.append("next_log_replay_%s_with_%d_lost" % (all(res.values()), len(lost)))
         return
 
+    if args.scenario == "sdboot":
+        # the proof that /boot was gone and the staged copy served
+        staged = "reloading from its copy" in text
+        facts.add("reloaded_from_staged_copy", staged)
+        if not staged:
+            problems.append("exec_did_not_reload_from_the_staged_copy")
     # with the tool: every kexec must boot into a log that replays
     for bank, ok in res.items():
         if ok is not True:
