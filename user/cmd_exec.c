@@ -190,6 +190,12 @@ static int prepare(struct exec_ctx *x)
 	switch (x->c.carry_mode) {
 	case IKT_CARRY_EXECUTE:
 		x->plan = PLAN_EXECUTE;
+		if (x->s.kexec_state == IKT_KEXEC_LEGACY) {
+			fprintf(x->err, "%s: the image was loaded with the legacy kexec_load, "
+				"which never hands the list over: load it with kexec -s -l "
+				"while attached; no kexec\n", PROG);
+			return IKT_EXIT_ERROR;
+		}
 		return 0;
 	case IKT_CARRY_NONE:
 		x->plan = PLAN_CARRY;
@@ -269,8 +275,24 @@ static double elapsed_ms(const struct exec_ctx *x)
 	return (double)(t.tv_sec - x->t0.tv_sec) * 1e3 + (double)(t.tv_nsec - x->t0.tv_nsec) / 1e6;
 }
 
+/* a refusal that another reload or carry can undo: something was measured
+ * or was being measured in between; the others stay whatever exec does */
+static bool retry_helps(uint32_t reason)
+{
+	switch (reason) {
+	case IKT_G_INFLIGHT:
+	case IKT_G_GAP:
+	case IKT_G_NOT_CARRIED:
+	case IKT_G_NO_COUNT:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* one attempt; returns only if the kexec did not happen: 0 refused by
- * the guard (retry), an exit code otherwise */
+ * the guard (retry), -1 refused for a reason a retry cannot change, an
+ * exit code otherwise */
 static int attempt(struct exec_ctx *x)
 {
 	int ret;
@@ -314,7 +336,7 @@ static int attempt(struct exec_ctx *x)
 	fprintf(x->err, "%s: attempt %u refused by the guard: %s (%s)\n", PROG,
 		x->attempts + 1, ikt_guard_reason_str(x->s.guard_last_reason),
 		ikt_guard_reason_why(x->s.guard_last_reason));
-	return 0;
+	return retry_helps(x->s.guard_last_reason) ? 0 : -1;
 }
 
 static void report(const struct exec_ctx *x, const char *result)
@@ -435,9 +457,15 @@ int cmd_exec(int argc, char **argv)
 		goto cleanup;
 	}
 	sync();
-	for (x->attempts = 0; x->attempts <= a.retries; x->attempts++)
-		if ((ret = attempt(x)))
+	for (x->attempts = 0; x->attempts <= a.retries; x->attempts++) {
+		if ((ret = attempt(x)) == -1) {	/* no use retrying */
+			x->attempts++;
+			ret = 0;
 			break;
+		}
+		if (ret)
+			break;
+	}
 	if (!ret) {	/* every attempt refused */
 		ret = IKT_EXIT_FINDING;
 		report(x, "refused");
