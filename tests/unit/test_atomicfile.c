@@ -117,6 +117,54 @@ static void test_missing_directory(void **state)
 	assert_non_null(strstr(msg, "cannot open directory /nonexistent/dir"));
 }
 
+static int dir_quiet(const char *d)
+{
+	FILE *err = fmemopen(msg, sizeof(msg), "w");
+	int ret = ikt_afile_dir(d, "test directory", "test", err);
+
+	fclose(err);
+	return ret;
+}
+
+/* creates a missing 0700 directory with its parents; accepts it again */
+static void test_private_dir_created(void **state)
+{
+	char d[192];
+	struct stat st;
+
+	(void)state;
+	snprintf(d, sizeof(d), "%s/a/b/c", dir);
+	assert_int_equal(dir_quiet(d), 0);
+	assert_int_equal(lstat(d, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(dir_quiet(d), 0);
+}
+
+/* a group/world-accessible directory, a symlink to one, a relative path:
+ * refused with the path named, nothing changed */
+static void test_private_dir_refusals(void **state)
+{
+	char d[192], l[192];
+	struct stat st;
+
+	(void)state;
+	snprintf(d, sizeof(d), "%s/open", dir);
+	assert_int_equal(mkdir(d, 0755), 0);
+	assert_int_not_equal(dir_quiet(d), 0);
+	assert_non_null(strstr(msg, "refusing test directory"));
+	assert_non_null(strstr(msg, d));
+	assert_int_equal(stat(d, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0755);
+	snprintf(d, sizeof(d), "%s/private", dir);
+	assert_int_equal(mkdir(d, 0700), 0);
+	snprintf(l, sizeof(l), "%s/link", dir);
+	assert_int_equal(symlink(d, l), 0);
+	assert_int_not_equal(dir_quiet(l), 0);
+	assert_int_not_equal(dir_quiet("relative/dir"), 0);
+	assert_non_null(strstr(msg, "absolute path"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -124,6 +172,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refuses_fifo_and_symlink, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_planted_old_style_tmp_is_not_used, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_directory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_private_dir_created, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_private_dir_refusals, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
