@@ -181,6 +181,17 @@ ikt_execute() { # dump the list as it is right before kexec -e, then execute
 	ikt_finish
 }
 
+ikt_hook_execute() { # dump, then execute through the system-shutdown hook
+	# `make install` ships, run as systemd-shutdown runs it ("kexec")
+	ikt_dump s1
+	ikt event=execute count=$(ikt_count)
+	sync
+	/usr/lib/systemd/system-shutdown/imakexec-trace kexec >/tmp/exec.out 2>&1
+	ikt error=exec_returned rc=$?
+	sed 's/^/IKT tool_msg=/; s/ /_/g' /tmp/exec.out | head -n 5
+	ikt_finish
+}
+
 ikt_finish() {
 	ikt done=1
 	sync

@@ -29,13 +29,7 @@ stage1() {
 	[ "$mode" = execute-copy ] && want=execute
 	printf '%s' "$plan" | grep -q "\"plan\":\"$want\""
 	chk exec_plan $(( rc + $? )) "mode=$mode $(printf '%s' "$plan" | tr -d ' ' | head -c 200)"
-	ikt_dump s1
-	ikt event=execute count=$(ikt_count)
-	sync
-	/usr/lib/systemd/system-shutdown/imakexec-trace kexec >/tmp/exec.out 2>&1
-	ikt error=exec_returned rc=$?
-	sed 's/^/IKT tool_msg=/; s/ /_/g' /tmp/exec.out | head -n 5
-	ikt_finish
+	ikt_hook_execute
 }
 stage2() {
 	out=$("$TOOL" verify --json 2>/dev/null)

@@ -35,13 +35,7 @@ stage1() {
 	ikt tool=exec_dry rc=$rc
 	printf '%s' "$plan" | grep -q '"from_staged_copy":true'
 	chk plan_uses_the_copies $(( rc + $? )) "$(printf '%s' "$plan" | tr -d ' ' | head -c 200)"
-	ikt_dump s1
-	ikt event=execute count=$(ikt_count)
-	sync
-	/usr/lib/systemd/system-shutdown/imakexec-trace kexec >/tmp/exec.out 2>&1
-	ikt error=exec_returned rc=$?
-	sed 's/^/IKT tool_msg=/; s/ /_/g' /tmp/exec.out | head -n 5
-	ikt_finish
+	ikt_hook_execute
 }
 stage2() {
 	"$TOOL" verify >/dev/null 2>&1
