@@ -34,7 +34,7 @@ stage1() {
 	ikt tool=exec_ro rc=$?
 	grep -q 'read-only file system' /tmp/exec.out
 	chk exec_ro_says_why $? "$(head -c 200 /tmp/exec.out | tr ' ' '_')"
-	plan=$("$TOOL" exec --dry-run --json 2>/dev/null)
+	plan=$("$TOOL" exec --dry-run --remount --json 2>/dev/null)
 	printf '%s' "$plan" | grep -q '"carry_fs_readonly":true'
 	chk exec_plan_sees_ro $? "$(printf '%s' "$plan" | tr -d ' ' | head -c 200)"
 	ikt_dump s1
