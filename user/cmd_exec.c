@@ -33,6 +33,8 @@
 
 struct exec_args {
 	const char *carry_dir;
+	const char *kernel, *initrd, *append;	/* --kernel: load these instead */
+	bool reuse_cmdline;
 	unsigned int retries;
 	bool dry_run, json, remount, kmsg, stage;
 };
@@ -71,6 +73,13 @@ static const struct argp_option exec_opts[] = {
 	  "write and read-only again after it", 0 },
 	{ "kmsg", 'k', NULL, 0, "also write every message to the kernel log "
 	  "(/dev/kmsg): for hooks whose stderr nobody reads", 0 },
+	{ "kernel", 'K', "FILE", 0, "reload this kernel (with kexec_file_load) instead of "
+	  "the loaded image's own files: for an image loaded with the legacy kexec_load "
+	  "or before tracking, whose files are unknown", 0 },
+	{ "initrd", 'I', "FILE", 0, "initramfs for --kernel", 0 },
+	{ "append", 'A', "CMDLINE", 0, "command line for --kernel", 0 },
+	{ "reuse-cmdline", 'C', NULL, 0, "command line for --kernel: the running "
+	  "kernel's (/proc/cmdline)", 0 },
 	{ "stage", 's', NULL, 0, "do not execute: copy the loaded kernel and initramfs "
 	  "to " IKT_STAGE_DIR " for a later exec that finds them unmounted "
 	  "(imakexec-trace-stage.service runs this at shutdown)", 0 },
@@ -95,6 +104,19 @@ static error_t exec_parse(int key, char *arg, struct argp_state *state)
 	case 'R': a->remount = true; break;
 	case 'k': a->kmsg = true; break;
 	case 's': a->stage = true; break;
+	case 'K': a->kernel = arg; break;
+	case 'I': a->initrd = arg; break;
+	case 'A': a->append = arg; break;
+	case 'C': a->reuse_cmdline = true; break;
+	case ARGP_KEY_END:
+		if ((a->initrd || a->append || a->reuse_cmdline) && !a->kernel)
+			argp_error(state, "--initrd, --append and --reuse-cmdline go with --kernel");
+		if (a->append && a->reuse_cmdline)
+			argp_error(state, "--append and --reuse-cmdline exclude each other");
+		if (a->kernel && a->stage)
+			argp_error(state, "--stage copies the loaded image's own files; "
+				   "it does not take --kernel");
+		break;
 	case 'j': a->json = true; break;
 	case ARGP_KEY_ARG: argp_error(state, "unexpected argument '%s'", arg); break;
 	default: return ARGP_ERR_UNKNOWN;
@@ -117,7 +139,8 @@ static const char exec_doc[] =
 	"  imakexec-trace exec\n"
 	"  imakexec-trace exec --carry-dir /var/lib/imakexec/carry --retries 5\n"
 	"  imakexec-trace exec --remount --kmsg   (the systemd-shutdown hook)\n"
-	"  imakexec-trace exec --stage            (before /boot is unmounted)\n";
+	"  imakexec-trace exec --stage            (before /boot is unmounted)\n"
+	"  imakexec-trace exec --kernel /vmlinuz --initrd /initrd.img --reuse-cmdline\n";
 
 /* the file at path must still be the one kexec_file_load read */
 static int open_same(const struct ikt_loadfile *f, const char *what, int *fd, FILE *err)
@@ -162,6 +185,67 @@ static int open_loaded(struct exec_ctx *x, const struct ikt_loadfile *f, const c
 	return open_same(f, what, fd, x->err);	/* again, to say why */
 }
 
+/* --kernel: what to reload, described like a traced load */
+static int explicit_file(const char *path, struct ikt_loadfile *f, FILE *err)
+{
+	struct stat st;
+	size_t n = strlen(path);
+
+	if (n >= sizeof(f->path) || stat(path, &st) || !S_ISREG(st.st_mode)) {
+		fprintf(err, "%s: cannot use %s: %s; no kexec\n", PROG, path,
+			n >= sizeof(f->path) ? "path too long" :
+			errno ? strerror(errno) : "not a regular file");
+		return IKT_EXIT_ERROR;
+	}
+	memcpy(f->path, path, n + 1);
+	f->path_len = (uint32_t)n + 1;
+	f->dev = st.st_dev;
+	f->ino = st.st_ino;
+	f->size = st.st_size;
+	f->mtime_sec = st.st_mtim.tv_sec;
+	f->mtime_nsec = (uint32_t)st.st_mtim.tv_nsec;
+	return 0;
+}
+
+static int explicit_loadinfo(struct exec_ctx *x)
+{
+	const struct exec_args *a = x->a;
+	struct ikt_loadinfo *li = &x->li;
+	size_t n = 0;
+	int ret;
+
+	memset(li, 0, sizeof(*li));
+	if ((ret = explicit_file(a->kernel, &li->kernel, x->err)) ||
+	    (a->initrd && (ret = explicit_file(a->initrd, &li->initrd, x->err))))
+		return ret;
+	if (a->append) {
+		n = strlen(a->append);
+		if (n >= sizeof(li->cmdline)) {
+			fprintf(x->err, "%s: --append is longer than %zu bytes; no kexec\n",
+				PROG, sizeof(li->cmdline) - 1);
+			return IKT_EXIT_USAGE;
+		}
+		memcpy(li->cmdline, a->append, n);
+	} else if (a->reuse_cmdline) {
+		FILE *f = fopen("/proc/cmdline", "re");
+
+		n = f ? fread(li->cmdline, 1, sizeof(li->cmdline) - 1, f) : 0;
+		if (f)
+			fclose(f);
+		if (!n) {
+			fprintf(x->err, "%s: cannot read /proc/cmdline for --reuse-cmdline; "
+				"pass --append; no kexec\n", PROG);
+			return IKT_EXIT_ERROR;
+		}
+		while (n && (li->cmdline[n - 1] == '\n' || li->cmdline[n - 1] == ' '))
+			n--;
+	}
+	li->cmdline[n] = 0;
+	li->cmdline_len = n ? (uint32_t)n + 1 : 0;
+	li->valid = 1;
+	return 0;
+}
+
 static bool kexec_loaded(struct exec_ctx *x)
 {
 	char p[PATH_MAX];
@@ -190,6 +274,8 @@ static int prepare(struct exec_ctx *x)
 	switch (x->c.carry_mode) {
 	case IKT_CARRY_EXECUTE:
 		x->plan = PLAN_EXECUTE;
+		if (x->a->kernel)
+			goto reload;	/* replace the loaded image by a file load */
 		if (x->s.kexec_state == IKT_KEXEC_LEGACY) {
 			fprintf(x->err, "%s: the image was loaded with the legacy kexec_load, "
 				"which never hands the list over: load it with kexec -s -l "
@@ -220,13 +306,18 @@ static int prepare(struct exec_ctx *x)
 	default:
 		break;
 	}
+reload:
 	x->plan = PLAN_RELOAD;
-	if (ikt_tracker_read_loaded(&x->t, &x->li))
+	if (x->a->kernel) {
+		if ((ret = explicit_loadinfo(x)))
+			return ret;
+	} else if (ikt_tracker_read_loaded(&x->t, &x->li)) {
 		goto read_failed;
-	if (!(x->s.touched & IKT_SLOT_NORMAL) || x->s.kexec_state != IKT_KEXEC_FILE ||
-	    !x->li.valid) {
+	} else if (!(x->s.touched & IKT_SLOT_NORMAL) || x->s.kexec_state != IKT_KEXEC_FILE ||
+		   !x->li.valid) {
 		fprintf(x->err, "%s: cannot reload the image: it was %s; load it with "
-			"kexec -s -l while attached; no kexec\n", PROG,
+			"kexec -s -l while attached, or name its files (--kernel, --initrd, "
+			"--reuse-cmdline); no kexec\n", PROG,
 			x->s.kexec_state == IKT_KEXEC_LEGACY ? "loaded with the legacy kexec_load" :
 			"loaded before tracking started");
 		return IKT_EXIT_ERROR;

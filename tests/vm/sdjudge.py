@@ -35,16 +35,17 @@ def first(lines, key):
     return {}
 
 
-def expected_outcome(expect, tool, load):
+def expected_outcome(expect, tool, load, named):
     """'kexec' or 'reboot' (None: either, for an unknown kernel)"""
     if not tool:
         return "kexec"          # nothing refuses a kexec on a plain host
     if expect == "none":
         return "kexec"          # the list is carried, whatever the load
     if expect in ("snapshot", "full"):
-        # a legacy image cannot be reloaded, and on these kernels it loses
-        # what a file load would have handed over: the guard refuses
-        return "kexec" if load == "file" else "reboot"
+        # a legacy image cannot be reloaded unless its files are named
+        # (IMAKEXEC_EXEC_ARGS), and on these kernels it loses what a file
+        # load would have handed over: the guard refuses
+        return "kexec" if load == "file" or named else "reboot"
     return None
 
 
@@ -170,7 +171,9 @@ def check(log, args, facts, problems):
         else:
             problems.append("no_audit_json_before_the_kexec")
 
-    want = expected_outcome(args.expect, tool, load)
+    named = info.get("execargs") == "1"
+    facts.add("exec_args_configured", int(named))
+    want = expected_outcome(args.expect, tool, load, named)
     got = "kexec" if "2" in stages else ("reboot" if "rebooted" in stages else "none")
     facts.add("outcome", got)
     facts.add("expected_outcome", want)
