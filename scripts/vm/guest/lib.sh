@@ -85,6 +85,11 @@ ikt_pcrs() { # ikt_pcrs LABEL: all PCRs of both banks, one line per bank
 	done
 }
 
+ikt_warm() { # run what ikt_dump runs once, so that in a non-busybox guest
+	# their own first measurement lands before a list is read (or a load)
+	{ base64 /dev/null | tr -d x | fold -w 8 | wc -c; sha256sum /dev/null | cut -c1; } >/dev/null 2>&1
+}
+
 ikt_dump() { # ikt_dump LABEL [FILE]: binary measurement list (or FILE) + count + PCRs
 	# No temporary file: a file read on tmpfs would itself be measured.
 	# The host checks bytes/sha256/count to catch a list that grew meanwhile.
@@ -92,9 +97,7 @@ ikt_dump() { # ikt_dump LABEL [FILE]: binary measurement list (or FILE) + count 
 	# the systemd one) dumps again, up to 3 times, until the list did not
 	# grow between the first read and the PCR read.
 	f=${2:-$IMA/binary_runtime_measurements}
-	# every program below runs once first, so their own first measurement
-	# (a non-busybox guest) lands before the list is read
-	{ base64 /dev/null | tr -d x | fold -w 8 | wc -c; sha256sum /dev/null | cut -c1; } >/dev/null 2>&1
+	ikt_warm
 	try=0
 	while :; do
 		cnt=$(ikt_count)
