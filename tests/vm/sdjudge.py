@@ -174,7 +174,13 @@ def check(log, args, facts, problems):
     named = info.get("execargs") == "1"
     facts.add("exec_args_configured", int(named))
     want = expected_outcome(args.expect, tool, load, named)
-    got = "kexec" if "2" in stages else ("reboot" if "rebooted" in stages else "none")
+    # kexec or firmware reboot: SeaBIOS prints its banner on every boot it
+    # runs, a kexec skips it (the TPM confirms below: a reboot resets PCR 10)
+    k = text.find("IKT event=systemctl_kexec ")
+    if not any(s in ("2", "rebooted") for s in stages) or k < 0:
+        got = "none"
+    else:
+        got = "reboot" if "SeaBIOS" in text[k:] else "kexec"
     facts.add("outcome", got)
     facts.add("expected_outcome", want)
     if got == "none":
