@@ -261,7 +261,7 @@ def check(log, args, facts, problems):
         k0 = int(first([e for e in log["events"] if e.get("event") == "systemctl_kexec"],
                        "count").get("count", len(fin)))
         sd_own = [e for e in fin[max(k0, kept):] if not e["file"].startswith(HARNESS)]
-        facts.add("measured_by_the_shutdown", len(sd_own))
+        facts.add("lost_to_the_shutdown", len(sd_own))
         facts.add("shutdown_files", ",".join(e["file"].replace(" ", "_") or e["template"]
                                              for e in sd_own[:12]))
         if len(lost) <= 12:
