@@ -1,4 +1,5 @@
 # IKT-ROOT: debian12
+# IKT-SET: matrix
 # IKT-EXPECT: snapshot
 # sdboot: as sdkexec, with /boot a file system of its own (an fstab tmpfs
 # here), which systemd unmounts before it runs the system-shutdown hooks.

@@ -1,4 +1,5 @@
 # IKT-ROOT: debian12
+# IKT-SET: matrix
 # IKT-EXPECT: snapshot full
 # sdlegacyconf: the next kernel loaded as Debian 12's kexec-load does
 # (`kexec -l`, the legacy kexec_load), with /etc/default/imakexec-trace
