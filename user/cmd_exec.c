@@ -108,6 +108,7 @@ static error_t exec_parse(int key, char *arg, struct argp_state *state)
 	case 'I': a->initrd = arg; break;
 	case 'A': a->append = arg; break;
 	case 'C': a->reuse_cmdline = true; break;
+	case 'j': a->json = true; break;
 	case ARGP_KEY_END:
 		if ((a->initrd || a->append || a->reuse_cmdline) && !a->kernel)
 			argp_error(state, "--initrd, --append and --reuse-cmdline go with --kernel");
@@ -117,7 +118,6 @@ static error_t exec_parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--stage copies the loaded image's own files; "
 				   "it does not take --kernel");
 		break;
-	case 'j': a->json = true; break;
 	case ARGP_KEY_ARG: argp_error(state, "unexpected argument '%s'", arg); break;
 	default: return ARGP_ERR_UNKNOWN;
 	}
@@ -191,10 +191,12 @@ static int explicit_file(const char *path, struct ikt_loadfile *f, FILE *err)
 	struct stat st;
 	size_t n = strlen(path);
 
-	if (n >= sizeof(f->path) || stat(path, &st) || !S_ISREG(st.st_mode)) {
-		fprintf(err, "%s: cannot use %s: %s; no kexec\n", PROG, path,
-			n >= sizeof(f->path) ? "path too long" :
-			errno ? strerror(errno) : "not a regular file");
+	const char *why = n >= sizeof(f->path) ? "path too long" :
+			  stat(path, &st) ? strerror(errno) :
+			  !S_ISREG(st.st_mode) ? "not a regular file" : NULL;
+
+	if (why) {
+		fprintf(err, "%s: cannot use %s: %s; no kexec\n", PROG, path, why);
 		return IKT_EXIT_ERROR;
 	}
 	memcpy(f->path, path, n + 1);
@@ -401,7 +403,8 @@ static int attempt(struct exec_ctx *x)
 	} else if (x->plan == PLAN_CARRY) {
 		if ((ret = ikt_remount_rw(&x->rm, PROG, x->err)))
 			return ret;
-		ret = ikt_carry_dir(x->a->carry_dir, x->err);
+		/* checked in prepare() unless it was read-only then */
+		ret = x->rm.readonly ? ikt_carry_dir(x->a->carry_dir, x->err) : 0;
 		if (!ret)
 			ret = ikt_carry_write(x->a->carry_dir, IMA_DEFAULT_LOG, x->carry,
 					      sizeof(x->carry), &x->carry_count, x->err);
