@@ -1,3 +1,4 @@
+# IKT-COST: 220
 # IKT-RUNVM: --no-tpm --mem 2048 --timeout 900
 # burst: 100,000 measurements in one burst with `monitor --json` running on
 # the default 256 KiB ring, then monitors killed or stalled in the middle of

@@ -1,3 +1,4 @@
+# IKT-COST: 300
 # IKT-ROOT: debian12
 # sdkexec: the reference workload on a real Debian 12 host (systemd as PID 1,
 # root on a virtio disk): imakexec-trace installed with `make install` and
