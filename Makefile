@@ -14,23 +14,37 @@ SHUTDOWNDIR ?= /usr/lib/systemd/system-shutdown
 
 CFLAGS ?= -g -O2
 CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
-CPPFLAGS += -I$(OUTPUT) -Ibpf -Iuser
+# the tool: everything in user/ sees the skeleton, bpf/ and the IMA library
+CPPFLAGS += -I$(OUTPUT) -Ibpf -Iuser -Iuser/ima
 LDLIBS += -lbpf -lelf -lz -lcrypto -lm
+# user/ima/ (libima.a): the IMA log, PCR and record code. It sees only its
+# own headers (no skeleton, no bpf/, no user/): an include of tracker or BPF
+# headers from there fails to build. Its tests and fuzzers link only it.
+IMA_CPPFLAGS := -Iuser/ima
+IMA_LDLIBS := -lcrypto
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
+IMA_SRCS := $(wildcard user/ima/*.c)
+LIBIMA := $(OUTPUT)/libima.a
+SAN_LIBIMA := $(OUTPUT)/asan/libima.a
+FUZZ_LIBIMA := $(OUTPUT)/fuzz/libima.a
 LIB_SRCS := $(filter-out user/main.c,$(wildcard user/*.c))
 LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(LIB_SRCS))
 SAN_OBJS := $(patsubst user/%.c,$(OUTPUT)/asan/%.o,$(LIB_SRCS))
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
+# unit tests of the IMA library alone (libima.a + libcrypto)
+IMA_TEST_NAMES := test_imalog test_kexec_event test_pcrs test_record test_replay
 TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(TEST_SRCS))
 SAN_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/asan/tests/%,$(TEST_SRCS))
+IMA_TESTS := $(addprefix $(OUTPUT)/tests/,$(IMA_TEST_NAMES))
+SAN_IMA_TESTS := $(addprefix $(OUTPUT)/asan/tests/,$(IMA_TEST_NAMES))
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
-FUZZ_OBJS := $(patsubst user/%.c,$(OUTPUT)/fuzz/obj/%.o,$(LIB_SRCS))
 FUZZ_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(FUZZ_FLAGS)
 FUZZ_SECONDS ?= 60
 # make check (fuzz-regress): replay, then a short bounded run per target
 FUZZ_CHECK_SECONDS ?= 5
@@ -66,48 +80,74 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-$(OUTPUT)/user/%.o: user/%.c $(wildcard user/*.h) bpf/imakexec.h $(SKELS)
+$(OUTPUT)/user/%.o: user/%.c $(wildcard user/*.h user/ima/*.h) bpf/imakexec.h $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+# libima.a, plain / sanitizers / fuzzer-instrumented: one archive per flavour
+$(OUTPUT)/ima/%.o: user/ima/%.c $(wildcard user/ima/*.h)
+	$(call msg,CC-IMA,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(IMA_CPPFLAGS) $(CFLAGS) -c $< -o $@
+$(OUTPUT)/asan/ima/%.o: user/ima/%.c $(wildcard user/ima/*.h)
+	$(call msg,CC-SAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(IMA_CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
+$(OUTPUT)/fuzz/ima/%.o: user/ima/%.c $(wildcard user/ima/*.h)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(IMA_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+$(LIBIMA): $(patsubst user/ima/%.c,$(OUTPUT)/ima/%.o,$(IMA_SRCS))
+$(SAN_LIBIMA): $(patsubst user/ima/%.c,$(OUTPUT)/asan/ima/%.o,$(IMA_SRCS))
+$(FUZZ_LIBIMA): $(patsubst user/ima/%.c,$(OUTPUT)/fuzz/ima/%.o,$(IMA_SRCS))
+$(LIBIMA) $(SAN_LIBIMA) $(FUZZ_LIBIMA):
+	$(call msg,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
 
 $(BURST): tests/vm/ikt-burst.c | $(DEPS_STAMP)
 	$(call msg,STATIC,$@)
 	$(Q)$(CC) $(CFLAGS) -static $< -o $@
 
-$(APP): $(OUTPUT)/user/main.o $(LIB_OBJS)
+$(APP): $(OUTPUT)/user/main.o $(LIB_OBJS) $(LIBIMA)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
-$(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS)
+# tests of the IMA library: its headers and archive only
+$(IMA_TESTS): $(OUTPUT)/tests/%: tests/unit/%.c $(LIBIMA)
+	$(call msg,TEST,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(IMA_CPPFLAGS) -Itests/unit $(CFLAGS) $^ $(IMA_LDLIBS) -lcmocka -o $@
+
+$(filter-out $(IMA_TESTS),$(TESTS)): $(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS) $(LIBIMA)
 	$(call msg,TEST,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $^ $(LDLIBS) -lcmocka -o $@
 
-$(OUTPUT)/asan/%.o: user/%.c $(wildcard user/*.h) bpf/imakexec.h $(SKELS)
+$(OUTPUT)/asan/%.o: user/%.c $(wildcard user/*.h user/ima/*.h) bpf/imakexec.h $(SKELS)
 	$(call msg,CC-SAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
-$(OUTPUT)/asan/tests/%: tests/unit/%.c $(SAN_OBJS)
+$(SAN_IMA_TESTS): $(OUTPUT)/asan/tests/%: tests/unit/%.c $(SAN_LIBIMA)
+	$(call msg,TEST-SAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(IMA_CPPFLAGS) -Itests/unit $(CFLAGS) $(SAN_FLAGS) $^ $(IMA_LDLIBS) -lcmocka -o $@
+
+$(filter-out $(SAN_IMA_TESTS),$(SAN_TESTS)): $(OUTPUT)/asan/tests/%: tests/unit/%.c $(SAN_OBJS) $(SAN_LIBIMA)
 	$(call msg,TEST-SAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) $^ $(LDLIBS) -lcmocka -o $@
 
-# libFuzzer targets (clang): user code instrumented, each target linked
-# against it. `make fuzz` runs every target FUZZ_SECONDS seconds after
-# replaying its seed corpus and saved crashers; `make fuzz-regress` (part of
-# `make check`) replays them, then fuzzes FUZZ_CHECK_SECONDS per target.
-$(OUTPUT)/fuzz/obj/%.o: user/%.c $(wildcard user/*.h) bpf/imakexec.h $(SKELS)
-	$(call msg,CC-FUZZ,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CLANG) $(CPPFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(FUZZ_FLAGS) \
-		-fsanitize=fuzzer-no-link -c $< -o $@
-
-$(OUTPUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
+# libFuzzer targets (clang): every target parses input with the IMA
+# library alone, instrumented (fuzz/libima.a). `make fuzz` runs every target
+# FUZZ_SECONDS seconds after replaying its seed corpus and saved crashers;
+# `make fuzz-regress` (part of `make check`) replays them, then fuzzes
+# FUZZ_CHECK_SECONDS per target.
+$(OUTPUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBIMA)
 	$(call msg,FUZZER,$@)
-	$(Q)$(CLANG) $(CPPFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(FUZZ_FLAGS) \
-		-fsanitize=fuzzer $^ $(LDLIBS) -o $@
+	$(Q)$(CLANG) $(IMA_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ $(IMA_LDLIBS) -o $@
 
 fuzz: $(FUZZ_BINS)
 	$(Q)tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BINS)
@@ -115,8 +155,16 @@ fuzz: $(FUZZ_BINS)
 fuzz-regress: $(FUZZ_BINS)
 	$(Q)tests/fuzz/run $(FUZZ_CHECK_SECONDS) $(FUZZ_BINS)
 
-# Unit tests, plain and under ASan+UBSan+LSan.
-unit: $(TESTS) $(SAN_TESTS)
+# Unit tests, plain and under ASan+UBSan+LSan; first, the library boundary:
+# user/ima/ must not reach the tracker, the skeleton or bpf/ headers.
+unit: $(TESTS) $(SAN_TESTS) $(LIBIMA)
+	$(Q)for h in tracker.h imakexec.skel.h imakexec.h hooks.h; do \
+		if echo "#include \"$$h\"" | $(CC) $(IMA_CPPFLAGS) -fsyntax-only -x c - 2>/dev/null; then \
+			echo "libima boundary: $$h is reachable with IMA_CPPFLAGS ($(IMA_CPPFLAGS))" >&2; exit 1; fi; \
+	done
+	$(Q)if nm -u $(LIBIMA) | grep -E ' (bpf|btf|elf|gz|inflate|deflate)_?' >&2; then \
+		echo "libima boundary: libima.a needs the symbols above (only libc and libcrypto allowed)" >&2; exit 1; fi
+	$(Q)echo "libima boundary: tracker, skeleton and bpf/ headers unreachable; libima.a needs only libc and libcrypto"
 	$(Q)tests/run-unit $(TESTS) $(SAN_TESTS)
 
 # Everything: unit tests, then the VM scenarios on real kernels.
