@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <string.h>
 #include "audit.h"
-#include "exitcodes.h"
 
 /* The entries serialized at load sit, byte for byte, at the head of
  * binary_runtime_measurements (the kernel writes both with the same show
@@ -27,30 +26,27 @@ void ikt_audit_plan(struct ikt_audit *a, const struct ikt_view *v,
 	a->why = v->why;
 	/* the kernel's own flag wins over our traced state when they differ */
 	if (kexec_loaded == 0) {
-		a->verdict = IKT_A_NOT_LOADED;
+		a->verdict = IKT_V_NOT_LOADED;
 		a->why = "no kexec image loaded (/sys/kernel/kexec_loaded is 0)";
 		a->skip_all = v->count_known;
 		return;
 	}
+	a->verdict = v->verdict;
 	switch (v->verdict) {
 	case IKT_V_NOT_LOADED:
-		a->verdict = kexec_loaded == 1 ? IKT_A_UNKNOWN : IKT_A_NOT_LOADED;
-		if (kexec_loaded == 1)
+		if (kexec_loaded == 1) {
+			a->verdict = IKT_V_UNKNOWN;
 			a->why = "the kernel reports a kexec image that tracking never "
 				 "saw loaded: reload it with kexec -s -l while attached";
-		return;
-	case IKT_V_UNKNOWN:
-		a->verdict = IKT_A_UNKNOWN;
+		}
 		return;
 	case IKT_V_LOSS_ALL:
-		a->verdict = IKT_A_LOSS_ALL;
 		a->lost_from = 0;
 		return;
 	case IKT_V_GAP:
 	case IKT_V_SAFE:
 		skip_snapshot(a, s);
 		if (v->mode == IKT_CARRY_EXECUTE) {
-			a->verdict = IKT_A_SAFE;
 			a->check_fit = s->snap.valid && s->snap.segment_size;
 			a->segment_size = s->snap.segment_size;
 			a->list_bytes = IKT_KEXEC_HDR_BYTES + a->skip_bytes;
@@ -59,8 +55,10 @@ void ikt_audit_plan(struct ikt_audit *a, const struct ikt_view *v,
 					 "(segment size unknown: fit not checked)";
 			return;
 		}
-		a->verdict = v->verdict == IKT_V_GAP ? IKT_A_GAP : IKT_A_SAFE;
 		a->lost_from = v->lost_from;
+		return;
+	default:	/* UNKNOWN (OVERFLOW is audit's own finding) */
+		a->verdict = IKT_V_UNKNOWN;
 		return;
 	}
 }
@@ -84,41 +82,16 @@ bool ikt_audit_entry(struct ikt_audit *a, uint64_t seq, uint64_t record_bytes)
 void ikt_audit_finish(struct ikt_audit *a)
 {
 	if (a->check_fit && a->lost_from != UINT64_MAX) {
-		a->verdict = IKT_A_OVERFLOW;
+		a->verdict = IKT_V_OVERFLOW;
 		a->why = "the list no longer fits the segment reserved at kexec "
 			 "load: the execute-time copy will cut the last entries";
 	} else if (a->check_fit) {
 		a->why = "kernel copies the IMA list at kexec execute and it fits "
 			 "the reserved segment";
 	}
-	if (a->verdict == IKT_A_GAP && a->at_risk == 0) {
+	if (a->verdict == IKT_V_GAP && a->at_risk == 0) {
 		/* the list was read after the tracker: nothing past the snapshot */
-		a->verdict = IKT_A_SAFE;
+		a->verdict = IKT_V_SAFE;
 		a->why = "nothing was measured since the kexec load snapshot";
-	}
-}
-
-const char *ikt_audit_verdict_str(enum ikt_audit_verdict v)
-{
-	static const char *const s[] = {
-		[IKT_A_SAFE] = "SAFE", [IKT_A_NOT_LOADED] = "NOT-LOADED",
-		[IKT_A_GAP] = "GAP", [IKT_A_LOSS_ALL] = "LOSS-ALL",
-		[IKT_A_OVERFLOW] = "OVERFLOW", [IKT_A_UNKNOWN] = "UNKNOWN",
-	};
-	return (unsigned int)v < sizeof(s) / sizeof(*s) ? s[v] : "UNKNOWN";
-}
-
-int ikt_audit_exit_code(enum ikt_audit_verdict v)
-{
-	switch (v) {
-	case IKT_A_SAFE:
-	case IKT_A_NOT_LOADED:
-		return IKT_EXIT_OK;
-	case IKT_A_GAP:
-	case IKT_A_LOSS_ALL:
-	case IKT_A_OVERFLOW:
-		return IKT_EXIT_FINDING;
-	default:
-		return IKT_EXIT_ERROR;
 	}
 }

@@ -9,22 +9,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "imakexec.h"
-#include "view.h"
+#include "verdict.h"
 
 /* sizeof(struct ima_kexec_hdr) at the start of the kexec buffer */
 #define IKT_KEXEC_HDR_BYTES 24
 
-enum ikt_audit_verdict {
-	IKT_A_SAFE,
-	IKT_A_NOT_LOADED,
-	IKT_A_GAP,
-	IKT_A_LOSS_ALL,
-	IKT_A_OVERFLOW,
-	IKT_A_UNKNOWN,
-};
-
 struct ikt_audit {
-	enum ikt_audit_verdict verdict;
+	enum ikt_verdict verdict;
 	const char *why;
 	uint64_t count;		/* entries per the tracker */
 	uint64_t log_count;	/* entries read from the list */
@@ -53,8 +44,5 @@ bool ikt_audit_entry(struct ikt_audit *a, uint64_t seq, uint64_t record_bytes);
 /* After the last entry: settle the verdict (SAFE or OVERFLOW for
  * execute-copy kernels; count mismatches noted in why). */
 void ikt_audit_finish(struct ikt_audit *a);
-const char *ikt_audit_verdict_str(enum ikt_audit_verdict v);
-/* 0 SAFE/NOT-LOADED, 1 GAP/LOSS-ALL/OVERFLOW, 2 UNKNOWN */
-int ikt_audit_exit_code(enum ikt_audit_verdict v);
 
 #endif

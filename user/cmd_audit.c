@@ -252,7 +252,7 @@ static void print_json(const struct ikt_audit *au, const struct ikt_view *v,
 	jw_init(&w, stdout);
 	jw_object_start(&w);
 	jw_kv_u64(&w, "version", 1);
-	jw_kv_string(&w, "verdict", ikt_audit_verdict_str(au->verdict));
+	jw_kv_string(&w, "verdict", ikt_verdict_str(au->verdict));
 	jw_kv_string(&w, "reason", au->why);
 	jw_kv_string(&w, "carry_mode", ikt_carry_mode_str(v->mode));
 	jw_kv_string(&w, "kexec_state", ikt_kexec_state_str(v->normal));
@@ -291,15 +291,15 @@ static void print_human(const struct ikt_audit *au, const struct ikt_view *v,
 {
 	size_t shown = all ? rl->n : (rl->n < HUMAN_LIST_MAX ? rl->n : HUMAN_LIST_MAX);
 
-	printf("verdict: %s", ikt_audit_verdict_str(au->verdict));
+	printf("verdict: %s", ikt_verdict_str(au->verdict));
 	switch (au->verdict) {
-	case IKT_A_GAP:
+	case IKT_V_GAP:
 		printf(": %" PRIu64 " measurements since the load snapshot will be lost", au->at_risk);
 		break;
-	case IKT_A_LOSS_ALL:
+	case IKT_V_LOSS_ALL:
 		printf(": all %" PRIu64 " measurements will be lost", au->at_risk);
 		break;
-	case IKT_A_OVERFLOW:
+	case IKT_V_OVERFLOW:
 		printf(": list (%" PRIu64 " bytes) no longer fits the segment (%" PRIu64
 		       " bytes): %" PRIu64 " entries will be cut",
 		       au->list_bytes, au->segment_size, au->at_risk);
@@ -334,22 +334,14 @@ static void print_human(const struct ikt_audit *au, const struct ikt_view *v,
 static int audit_metrics(const char *path, const struct ikt_state *s,
 			 const struct ikt_view *v, const struct ikt_audit *au)
 {
-	static const enum ikt_audit_verdict all[] = {
-		IKT_A_SAFE, IKT_A_NOT_LOADED, IKT_A_GAP, IKT_A_LOSS_ALL,
-		IKT_A_OVERFLOW, IKT_A_UNKNOWN,
-	};
 	struct prom_writer w;
-	char l[64];
 	int ret = prom_open(&w, path, stderr);
 
 	if (ret)
 		return ret;
 	ikt_metrics_tracker(&w, s, v);
-	for (size_t i = 0; i < sizeof(all) / sizeof(*all); i++) {
-		snprintf(l, sizeof(l), "verdict=\"%s\"", ikt_audit_verdict_str(all[i]));
-		prom_metric(&w, "imakexec_audit_verdict", "gauge",
-			    "Last audit verdict (1 for the current one).", l, au->verdict == all[i]);
-	}
+	ikt_metrics_verdict(&w, "imakexec_audit_verdict",
+			    "Last audit verdict (1 for the current one).", au->verdict);
 	prom_metric(&w, "imakexec_audit_at_risk_entries", "gauge",
 		    "Entries the last audit found would be lost.", NULL, (double)au->at_risk);
 	return prom_commit(&w, stderr);
@@ -408,11 +400,11 @@ int cmd_audit(int argc, char **argv)
 	ikt_audit_plan(&au, &v, &s, kl);
 	/* the verdict rests on what the programs recorded: if one that feeds it
 	 * lost its link (pins removed), the state is stale, not evidence */
-	for (int i = 0; i < IKT_HOOK_COUNT && au.verdict != IKT_A_UNKNOWN; i++) {
+	for (int i = 0; i < IKT_HOOK_COUNT && au.verdict != IKT_V_UNKNOWN; i++) {
 		const struct ikt_hook *h = &t.hooks.h[i];
 
 		if (h->status == IKT_HOOK_FAILED && feeds_verdict(i)) {
-			au.verdict = IKT_A_UNKNOWN;
+			au.verdict = IKT_V_UNKNOWN;
 			au.check_fit = false;	/* nothing may settle it later */
 			snprintf(stale, sizeof(stale), "%s is no longer attached (%s), so the "
 				 "tracker's state is stale: run 'imakexec-trace detach', then "
@@ -433,7 +425,7 @@ int cmd_audit(int argc, char **argv)
 		ret = IKT_EXIT_ERROR;
 		goto cleanup;
 	}
-	ret = ikt_audit_exit_code(au.verdict);
+	ret = ikt_verdict_exit_code(au.verdict);
 cleanup:
 	risk_free(&rl);
 	ikt_tracker_close(&t);

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include "imakexec.h"
 #include "json_writer.h"
-#include "view.h"
+#include "verdict.h"
 
 const char *ikt_event_type_str(uint32_t type);
 /* base: list length when the tracker's counter was 0 */

@@ -3,14 +3,22 @@
 #include <stdio.h>
 #include "metrics.h"
 
+void ikt_metrics_verdict(struct prom_writer *w, const char *name, const char *help,
+			 enum ikt_verdict current)
+{
+	char l[64];
+
+	for (int i = 0; i < IKT_V__COUNT; i++) {
+		snprintf(l, sizeof(l), "verdict=\"%s\"", ikt_verdict_str(i));
+		prom_metric(w, name, "gauge", help, l, current == (enum ikt_verdict)i);
+	}
+}
+
 void ikt_metrics_tracker(struct prom_writer *w, const struct ikt_state *s,
 			 const struct ikt_view *v)
 {
 	static const enum ikt_kexec_state states[] = {
 		IKT_KEXEC_NONE, IKT_KEXEC_FILE, IKT_KEXEC_LEGACY, IKT_KEXEC_PRELOADED,
-	};
-	static const enum ikt_verdict verdicts[] = {
-		IKT_V_NOT_LOADED, IKT_V_SAFE, IKT_V_GAP, IKT_V_LOSS_ALL, IKT_V_UNKNOWN,
 	};
 	char l[96];
 
@@ -29,12 +37,8 @@ void ikt_metrics_tracker(struct prom_writer *w, const struct ikt_state *s,
 			    "Current kexec image state (1 for the current one).", l,
 			    v->normal == states[i]);
 	}
-	for (size_t i = 0; i < sizeof(verdicts) / sizeof(*verdicts); i++) {
-		snprintf(l, sizeof(l), "verdict=\"%s\"", ikt_verdict_str(verdicts[i]));
-		prom_metric(w, "imakexec_verdict", "gauge",
-			    "Verdict if kexec executed now (1 for the current one).", l,
-			    v->verdict == verdicts[i]);
-	}
+	ikt_metrics_verdict(w, "imakexec_verdict",
+			    "Verdict if kexec executed now (1 for the current one).", v->verdict);
 	prom_metric(w, "imakexec_snapshot_entries", "gauge",
 		    "Entries serialized into the kexec buffer at load.", NULL,
 		    s->snap.valid ? (double)s->snap.count : NAN);

@@ -5,8 +5,11 @@
 
 #include "imakexec.h"
 #include "prom.h"
-#include "view.h"
+#include "verdict.h"
 
+/* one gauge per verdict, in enum order, 1 for the current one */
+void ikt_metrics_verdict(struct prom_writer *w, const char *name, const char *help,
+			 enum ikt_verdict current);
 void ikt_metrics_tracker(struct prom_writer *w, const struct ikt_state *s,
 			 const struct ikt_view *v);
 /* --prometheus FILE for monitor/status-like callers: open, write, commit */

@@ -7,7 +7,7 @@
 #include "json_writer.h"
 #include "status_report.h"
 #include "sysfs.h"
-#include "view.h"
+#include "verdict.h"
 
 static void json_guard(struct json_writer *w, const struct ikt_state *s,
 		       const struct ikt_config *c)

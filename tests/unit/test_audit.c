@@ -39,10 +39,10 @@ static void test_gap_lists_entries_after_snapshot(void **state)
 	v.lost_from = 7;
 	ikt_audit_plan(&a, &v, &s, 1);
 	feed(&a, 10, 100);
-	assert_int_equal(a.verdict, IKT_A_GAP);
+	assert_int_equal(a.verdict, IKT_V_GAP);
 	assert_int_equal(a.at_risk, 3);
 	assert_int_equal(a.lost_from, 7);
-	assert_int_equal(ikt_audit_exit_code(a.verdict), IKT_EXIT_FINDING);
+	assert_int_equal(ikt_verdict_exit_code(a.verdict), IKT_EXIT_FINDING);
 }
 
 static void test_gap_becomes_safe_when_log_has_nothing_new(void **state)
@@ -55,8 +55,8 @@ static void test_gap_becomes_safe_when_log_has_nothing_new(void **state)
 	v.lost_from = 10;
 	ikt_audit_plan(&a, &v, &s, 1);
 	feed(&a, 10, 100);
-	assert_int_equal(a.verdict, IKT_A_SAFE);
-	assert_int_equal(ikt_audit_exit_code(a.verdict), IKT_EXIT_OK);
+	assert_int_equal(a.verdict, IKT_V_SAFE);
+	assert_int_equal(ikt_verdict_exit_code(a.verdict), IKT_EXIT_OK);
 }
 
 static void test_loss_all_lists_everything(void **state)
@@ -68,7 +68,7 @@ static void test_loss_all_lists_everything(void **state)
 	v.mode = IKT_CARRY_NONE;
 	ikt_audit_plan(&a, &v, &s, 1);
 	feed(&a, 5, 100);
-	assert_int_equal(a.verdict, IKT_A_LOSS_ALL);
+	assert_int_equal(a.verdict, IKT_V_LOSS_ALL);
 	assert_int_equal(a.at_risk, 5);
 }
 
@@ -83,7 +83,7 @@ static void test_execute_copy_fits(void **state)
 	s.snap.segment_size = 4096;
 	ikt_audit_plan(&a, &v, &s, 1);
 	feed(&a, 40, 100);	/* 24 + 4000 bytes */
-	assert_int_equal(a.verdict, IKT_A_SAFE);
+	assert_int_equal(a.verdict, IKT_V_SAFE);
 	assert_int_equal(a.list_bytes, 4024);
 	assert_int_equal(a.at_risk, 0);
 }
@@ -99,11 +99,11 @@ static void test_execute_copy_overflow_cuts_whole_records(void **state)
 	s.snap.segment_size = 4096;
 	ikt_audit_plan(&a, &v, &s, 1);
 	feed(&a, 45, 100);	/* record 40 ends at 4124 > 4096 */
-	assert_int_equal(a.verdict, IKT_A_OVERFLOW);
+	assert_int_equal(a.verdict, IKT_V_OVERFLOW);
 	assert_int_equal(a.lost_from, 40);
 	assert_int_equal(a.at_risk, 5);
 	assert_int_equal(a.list_bytes, 24 + 4500);
-	assert_int_equal(ikt_audit_exit_code(a.verdict), IKT_EXIT_FINDING);
+	assert_int_equal(ikt_verdict_exit_code(a.verdict), IKT_EXIT_FINDING);
 }
 
 static void test_kernel_flag_overrides_tracker(void **state)
@@ -115,11 +115,11 @@ static void test_kernel_flag_overrides_tracker(void **state)
 	v.mode = IKT_CARRY_LOAD;
 	v.lost_from = 1;
 	ikt_audit_plan(&a, &v, &s, 0);	/* unloaded behind our back */
-	assert_int_equal(a.verdict, IKT_A_NOT_LOADED);
+	assert_int_equal(a.verdict, IKT_V_NOT_LOADED);
 	v.verdict = IKT_V_NOT_LOADED;
 	ikt_audit_plan(&a, &v, &s, 1);	/* loaded behind our back */
-	assert_int_equal(a.verdict, IKT_A_UNKNOWN);
-	assert_int_equal(ikt_audit_exit_code(a.verdict), IKT_EXIT_ERROR);
+	assert_int_equal(a.verdict, IKT_V_UNKNOWN);
+	assert_int_equal(ikt_verdict_exit_code(a.verdict), IKT_EXIT_ERROR);
 }
 
 static void test_unknown_stays_unknown(void **state)
@@ -131,9 +131,9 @@ static void test_unknown_stays_unknown(void **state)
 	v.why = "image loaded before tracking started";
 	ikt_audit_plan(&a, &v, &s, 1);
 	feed(&a, 3, 10);
-	assert_int_equal(a.verdict, IKT_A_UNKNOWN);
+	assert_int_equal(a.verdict, IKT_V_UNKNOWN);
 	assert_int_equal(a.at_risk, 0);
-	assert_string_equal(ikt_audit_verdict_str(a.verdict), "UNKNOWN");
+	assert_string_equal(ikt_verdict_str(a.verdict), "UNKNOWN");
 }
 
 static void snapshot(uint64_t count, uint64_t list_bytes, uint64_t segment)
@@ -162,7 +162,7 @@ static void test_gap_skips_snapshot_entries(void **state)
 	for (uint64_t i = 7; i < 10; i++)
 		ikt_audit_entry(&a, i, 100);
 	ikt_audit_finish(&a);
-	assert_int_equal(a.verdict, IKT_A_GAP);
+	assert_int_equal(a.verdict, IKT_V_GAP);
 	assert_int_equal(a.at_risk, 3);
 	assert_int_equal(a.log_count, 10);
 }
@@ -191,7 +191,7 @@ static void test_not_loaded_reads_nothing(void **state)
 	(void)state;
 	v.count = 42;
 	ikt_audit_plan(&a, &v, &s, 0);
-	assert_int_equal(a.verdict, IKT_A_NOT_LOADED);
+	assert_int_equal(a.verdict, IKT_V_NOT_LOADED);
 	assert_true(a.skip_all);
 	v.count_known = false;
 	ikt_audit_plan(&a, &v, &s, 0);
@@ -213,7 +213,7 @@ static void test_execute_copy_counts_skipped_bytes(void **state)
 		ikt_audit_entry(&a, i, 100);
 	ikt_audit_finish(&a);
 	/* 524 + 4 x 100 = 924 fits, the fifth reaches 1024 */
-	assert_int_equal(a.verdict, IKT_A_OVERFLOW);
+	assert_int_equal(a.verdict, IKT_V_OVERFLOW);
 	assert_int_equal(a.lost_from, 9);
 }
 

@@ -5,7 +5,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "view.h"
+#include "exitcodes.h"
+#include "verdict.h"
 
 static struct ikt_state s;
 static struct ikt_config c;
@@ -183,6 +184,25 @@ static void test_strings(void **state)
 	assert_string_equal(ikt_kexec_state_str((enum ikt_kexec_state)42), "invalid");
 }
 
+/* one table for every command: each verdict has its own name and the exit
+ * code README documents */
+static void test_every_verdict_named_and_coded(void **state)
+{
+	static const int want[IKT_V__COUNT] = {
+		[IKT_V_NOT_LOADED] = IKT_EXIT_OK, [IKT_V_SAFE] = IKT_EXIT_OK,
+		[IKT_V_GAP] = IKT_EXIT_FINDING, [IKT_V_LOSS_ALL] = IKT_EXIT_FINDING,
+		[IKT_V_OVERFLOW] = IKT_EXIT_FINDING, [IKT_V_UNKNOWN] = IKT_EXIT_ERROR,
+	};
+	(void)state;
+	for (int i = 0; i < IKT_V__COUNT; i++) {
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(ikt_verdict_str(i), ikt_verdict_str(j));
+		assert_int_equal(ikt_verdict_exit_code(i), want[i]);
+	}
+	assert_string_equal(ikt_verdict_str(IKT_V_OVERFLOW), "OVERFLOW");
+	assert_int_equal(ikt_verdict_exit_code((enum ikt_verdict)99), IKT_EXIT_ERROR);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +217,7 @@ int main(void)
 		cmocka_unit_test_setup(test_unload_after_preload, setup),
 		cmocka_unit_test_setup(test_crash_load_does_not_change_verdict, setup),
 		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_every_verdict_named_and_coded),
 	};
-	return cmocka_run_group_tests_name("view", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("verdict", tests, NULL, NULL);
 }

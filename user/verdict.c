@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <string.h>
-#include "view.h"
+#include "exitcodes.h"
+#include "verdict.h"
 
 static enum ikt_kexec_state slot_state(const struct ikt_state *s,
 				       const struct ikt_config *c, __u32 slot,
@@ -94,9 +95,24 @@ const char *ikt_verdict_str(enum ikt_verdict v)
 	static const char *const s[] = {
 		[IKT_V_NOT_LOADED] = "NOT-LOADED", [IKT_V_SAFE] = "SAFE",
 		[IKT_V_GAP] = "GAP", [IKT_V_LOSS_ALL] = "LOSS-ALL",
-		[IKT_V_UNKNOWN] = "UNKNOWN",
+		[IKT_V_OVERFLOW] = "OVERFLOW", [IKT_V_UNKNOWN] = "UNKNOWN",
 	};
 	return (unsigned int)v < sizeof(s) / sizeof(*s) ? s[v] : "UNKNOWN";
+}
+
+int ikt_verdict_exit_code(enum ikt_verdict v)
+{
+	switch (v) {
+	case IKT_V_SAFE:
+	case IKT_V_NOT_LOADED:
+		return IKT_EXIT_OK;
+	case IKT_V_GAP:
+	case IKT_V_LOSS_ALL:
+	case IKT_V_OVERFLOW:
+		return IKT_EXIT_FINDING;
+	default:
+		return IKT_EXIT_ERROR;
+	}
 }
 
 const char *ikt_kexec_state_str(enum ikt_kexec_state st)

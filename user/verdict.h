@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* What the counters mean: list length, kexec state and the gap window, i.e.
- * which entries the next kernel's log would miss if kexec executed now. */
-#ifndef IKT_VIEW_H
-#define IKT_VIEW_H
+/* The verdict: what the next kernel's log would miss if kexec executed now.
+ * One type for every command: status and monitor predict it from the
+ * tracker's counters (struct ikt_view: list length, kexec state, the gap
+ * window); audit refines the same type while it reads the list (audit.h). */
+#ifndef IKT_VERDICT_H
+#define IKT_VERDICT_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -14,7 +16,10 @@ enum ikt_verdict {
 	IKT_V_SAFE,		/* nothing would be lost */
 	IKT_V_GAP,		/* entries after the load snapshot would be lost */
 	IKT_V_LOSS_ALL,		/* the whole list would be lost */
-	IKT_V_UNKNOWN,		/* image loaded before tracking started */
+	IKT_V_OVERFLOW,		/* the list outgrew the segment of an execute-time
+				 * copy (only audit, which reads the list, says it) */
+	IKT_V_UNKNOWN,		/* image loaded before tracking, or stale state */
+	IKT_V__COUNT
 };
 
 struct ikt_view {
@@ -38,6 +43,8 @@ void ikt_view_compute(struct ikt_view *v, const struct ikt_state *s,
 /* 1-based position of seq in the gap window, 0 if seq is not in it */
 uint64_t ikt_view_gap_pos(const struct ikt_view *v, uint64_t seq);
 const char *ikt_verdict_str(enum ikt_verdict v);
+/* 0 SAFE/NOT-LOADED, 1 GAP/LOSS-ALL/OVERFLOW, 2 UNKNOWN */
+int ikt_verdict_exit_code(enum ikt_verdict v);
 const char *ikt_kexec_state_str(enum ikt_kexec_state s);
 
 #endif
