@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include "errors.h"
 #include "atomicfile.h"
 #include "exitcodes.h"
 
@@ -24,8 +25,7 @@ static int split(struct ikt_afile *a, const char *path, char *dir, size_t len)
 	return 0;
 }
 
-int ikt_afile_open(struct ikt_afile *a, const char *path, mode_t mode,
-		   const char *prog, FILE *err)
+int ikt_afile_open(struct ikt_afile *a, const char *path, mode_t mode)
 {
 	char dir[PATH_MAX];
 	unsigned char rnd[8];
@@ -35,19 +35,18 @@ int ikt_afile_open(struct ikt_afile *a, const char *path, mode_t mode,
 	memset(a, 0, sizeof(*a));
 	a->dirfd = -1;
 	if (split(a, path, dir, sizeof(dir))) {
-		fprintf(err, "%s: invalid output path '%s'\n", prog, path);
+		p_err("invalid output path '%s'", path);
 		return -EINVAL;
 	}
 	a->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (a->dirfd < 0) {
 		e = errno;
-		fprintf(err, "%s: cannot open directory %s for %s: %s; create it first\n",
-			prog, dir, path, strerror(e));
+		p_err("cannot open directory %s for %s: %s; create it first", dir, path, strerror(e));
 		return -e;
 	}
 	if (!fstatat(a->dirfd, a->name, &st, AT_SYMLINK_NOFOLLOW) && !S_ISREG(st.st_mode)) {
-		fprintf(err, "%s: refusing to write %s: it exists and is not a regular "
-			"file (symlink, FIFO, device or directory); remove it\n", prog, path);
+		p_err("refusing to write %s: it exists and is not a regular "
+			"file (symlink, FIFO, device or directory); remove it", path);
 		ikt_afile_abort(a);
 		return -EEXIST;
 	}
@@ -67,8 +66,7 @@ int ikt_afile_open(struct ikt_afile *a, const char *path, mode_t mode,
 	}
 	if (fd < 0 || fchmod(fd, mode) || !(a->f = fdopen(fd, "w"))) {
 		e = errno ? errno : EIO;
-		fprintf(err, "%s: cannot create a temporary file in %s for %s: %s\n",
-			prog, dir, path, strerror(e));
+		p_err("cannot create a temporary file in %s for %s: %s", dir, path, strerror(e));
 		if (fd >= 0) {
 			close(fd);
 			unlinkat(a->dirfd, a->tmp, 0);
@@ -80,7 +78,7 @@ int ikt_afile_open(struct ikt_afile *a, const char *path, mode_t mode,
 	return 0;
 }
 
-int ikt_afile_commit(struct ikt_afile *a, const char *prog, FILE *err)
+int ikt_afile_commit(struct ikt_afile *a)
 {
 	int ret = 0;
 
@@ -98,7 +96,7 @@ int ikt_afile_commit(struct ikt_afile *a, const char *prog, FILE *err)
 			ret = -errno;
 	}
 	if (ret)
-		fprintf(err, "%s: writing %s failed: %s\n", prog, a->path, strerror(-ret));
+		p_err("writing %s failed: %s", a->path, strerror(-ret));
 	ikt_afile_abort(a);
 	return ret;
 }
@@ -136,24 +134,23 @@ static int mkdirs(const char *dir)
 	return mkdir(p, 0700) && errno != EEXIST ? -errno : 0;
 }
 
-int ikt_afile_dir(const char *dir, const char *what, const char *prog, FILE *err)
+int ikt_afile_dir(const char *dir, const char *what)
 {
 	struct stat st;
 	int ret;
 
 	if (dir[0] != '/') {
-		fprintf(err, "%s: %s %s must be an absolute path\n", prog, what, dir);
+		p_err("%s %s must be an absolute path", what, dir);
 		return IKT_EXIT_USAGE;
 	}
 	if ((ret = mkdirs(dir))) {
-		fprintf(err, "%s: cannot create %s %s: %s; no kexec\n",
-			prog, what, dir, strerror(-ret));
+		p_err("cannot create %s %s: %s; no kexec", what, dir, strerror(-ret));
 		return IKT_EXIT_ERROR;
 	}
 	if (lstat(dir, &st) || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
 	    (st.st_mode & 0077)) {
-		fprintf(err, "%s: refusing %s %s: not a root-owned 0700 directory; fix it "
-			"(chown root:root, chmod 0700) or remove it; no kexec\n", prog, what, dir);
+		p_err("refusing %s %s: not a root-owned 0700 directory; fix it "
+			"(chown root:root, chmod 0700) or remove it; no kexec", what, dir);
 		return IKT_EXIT_ERROR;
 	}
 	return 0;

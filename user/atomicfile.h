@@ -22,14 +22,13 @@ struct ikt_afile {
 
 /* 0 or -errno; the message (naming path and cause) goes to err,
  * prefixed with prog */
-int ikt_afile_open(struct ikt_afile *a, const char *path, mode_t mode,
-		   const char *prog, FILE *err);
+int ikt_afile_open(struct ikt_afile *a, const char *path, mode_t mode);
 /* flush, fsync, rename, fsync the directory; 0 or -errno (printed) */
-int ikt_afile_commit(struct ikt_afile *a, const char *prog, FILE *err);
+int ikt_afile_commit(struct ikt_afile *a);
 /* create dir (parents 0755, itself 0700) if missing and require a
  * root-owned 0700 directory that is not a symlink: 0 or an exit code,
  * the message naming `what` */
-int ikt_afile_dir(const char *dir, const char *what, const char *prog, FILE *err);
+int ikt_afile_dir(const char *dir, const char *what);
 /* drop the temporary (safe after a failed commit or on an unused one) */
 void ikt_afile_abort(struct ikt_afile *a);
 

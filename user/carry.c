@@ -6,23 +6,23 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "errors.h"
 #include "atomicfile.h"
 #include "carry.h"
 #include "exitcodes.h"
 #include "imalog.h"
 #include "record.h"
 
-#define PROG "imakexec-trace exec"
 
-int ikt_carry_dir(const char *dir, FILE *err)
+int ikt_carry_dir(const char *dir)
 {
-	return ikt_afile_dir(dir, "carry directory", PROG, err);
+	return ikt_afile_dir(dir, "carry directory");
 }
 
 /* Read the whole list into memory: the carry is written from this copy
  * and its records are counted from it, never by reading the carry file
  * back (a read of it would be measured, and the list would move on). */
-static int read_list(const char *log, char **buf, size_t *len, FILE *err)
+static int read_list(const char *log, char **buf, size_t *len)
 {
 	size_t cap = 1 << 20;
 	ssize_t n;
@@ -31,7 +31,7 @@ static int read_list(const char *log, char **buf, size_t *len, FILE *err)
 	*len = 0;
 	*buf = fd >= 0 ? malloc(cap) : NULL;
 	if (!*buf) {
-		fprintf(err, "%s: cannot read %s: %s\n", PROG, log, strerror(errno));
+		p_err("cannot read %s: %s", log, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -51,12 +51,12 @@ static int read_list(const char *log, char **buf, size_t *len, FILE *err)
 		}
 	}
 	if (n < 0)
-		fprintf(err, "%s: reading %s failed: %s\n", PROG, log, strerror(errno));
+		p_err("reading %s failed: %s", log, strerror(errno));
 	close(fd);
 	return n < 0 ? -1 : 0;
 }
 
-static int count_records(char *buf, size_t len, uint64_t *count, FILE *err)
+static int count_records(char *buf, size_t len, uint64_t *count)
 {
 	FILE *f = fmemopen(buf, len ? len : 1, "r");
 	struct ima_record r;
@@ -64,7 +64,7 @@ static int count_records(char *buf, size_t len, uint64_t *count, FILE *err)
 	int ret;
 
 	if (!f) {
-		fprintf(err, "%s: %s\n", PROG, strerror(errno));
+		p_err("%s", strerror(errno));
 		return -1;
 	}
 	if (!len)
@@ -73,7 +73,7 @@ static int count_records(char *buf, size_t len, uint64_t *count, FILE *err)
 	while ((ret = imalog_next(&l, &r)) == 1)
 		;
 	if (ret < 0)
-		fprintf(err, "%s: the list read for the carry does not parse: %s\n", PROG, l.err);
+		p_err("the list read for the carry does not parse: %s", l.err);
 	*count = l.count;
 	imalog_close(&l);
 	fclose(f);
@@ -81,7 +81,7 @@ static int count_records(char *buf, size_t len, uint64_t *count, FILE *err)
 }
 
 int ikt_carry_write(const char *dir, const char *log, char *path, size_t plen,
-		    uint64_t *count, FILE *err)
+		    uint64_t *count)
 {
 	char boot[RECORD_BOOT_ID_MAX];
 	struct ikt_afile out;
@@ -90,25 +90,25 @@ int ikt_carry_write(const char *dir, const char *log, char *path, size_t plen,
 	int n, ret;
 
 	if ((ret = record_boot_id(BOOT_ID_PATH, boot, sizeof(boot)))) {
-		fprintf(err, "%s: cannot read %s: %s\n", PROG, BOOT_ID_PATH, strerror(-ret));
+		p_err("cannot read %s: %s", BOOT_ID_PATH, strerror(-ret));
 		return IKT_EXIT_ERROR;
 	}
 	n = snprintf(path, plen, "%s/%s.bin", dir, boot);
 	if (n < 0 || (size_t)n >= plen) {
-		fprintf(err, "%s: carry path too long\n", PROG);
+		p_err("carry path too long");
 		return IKT_EXIT_ERROR;
 	}
-	if (read_list(log, &buf, &len, err) || count_records(buf, len, count, err))
+	if (read_list(log, &buf, &len) || count_records(buf, len, count))
 		goto fail;
-	if (ikt_afile_open(&out, path, 0600, PROG, err))
+	if (ikt_afile_open(&out, path, 0600))
 		goto fail;
 	if (fwrite(buf, 1, len, out.f) != len) {
-		fprintf(err, "%s: could not write the carry %s: %s (disk full or read-only?); "
-			"no kexec\n", PROG, path, strerror(errno));
+		p_err("could not write the carry %s: %s (disk full or read-only?); "
+			"no kexec", path, strerror(errno));
 		ikt_afile_abort(&out);
 		goto fail;
 	}
-	if (ikt_afile_commit(&out, PROG, err))
+	if (ikt_afile_commit(&out))
 		goto fail;
 	free(buf);
 	return 0;

@@ -14,11 +14,11 @@
 /* Make or check the carry directory: a real directory owned by root
  * without group/other access (created 0700, parents 0755). 0 or an exit
  * code after printing the cause and fix. */
-int ikt_carry_dir(const char *dir, FILE *err);
+int ikt_carry_dir(const char *dir);
 /* Copy the binary list at log into dir/<boot id>.bin durably (file and
  * directory fsync'ed) and count its records; *count is what the guard
  * must see as the list length. 0 or an exit code (printed). */
 int ikt_carry_write(const char *dir, const char *log, char *path, size_t plen,
-		    uint64_t *count, FILE *err);
+		    uint64_t *count);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "errors.h"
 #include "commands.h"
 #include "env.h"
 #include "exitcodes.h"
@@ -74,35 +75,36 @@ int cmd_attach(int argc, char **argv)
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
 		return IKT_EXIT_USAGE;
+	ikt_msg_json(a.json);
 	ikt_env_probe(&env, NULL);
 	ret = ikt_env_require(&env, IKT_NEED_PRIV | IKT_NEED_BTF | IKT_NEED_IMA |
-			      IKT_NEED_KEXEC | IKT_NEED_BPFFS, "imakexec-trace attach", stderr);
+			      IKT_NEED_KEXEC | IKT_NEED_BPFFS);
 	if (ret)
 		return ret;
 	ikt_tracker_init(&t);
 	/* a concurrent attach waits here, then finds this one's pins */
-	lock = ikt_pin_lock(IKT_PIN_DIR, stderr);
+	lock = ikt_pin_lock(IKT_PIN_DIR);
 	if (lock < 0)
 		return IKT_EXIT_ERROR;
-	ret = ikt_pins_present(IKT_PIN_DIR, stderr);
+	ret = ikt_pins_present(IKT_PIN_DIR);
 	if (ret == 1) {
-		fprintf(stderr, "imakexec-trace: already attached (%s); keeping it\n", IKT_PIN_DIR);
+		p_info("already attached (%s); keeping it", IKT_PIN_DIR);
 		goto report;
 	}
 	if (ret)
 		goto cleanup;
-	ret = ikt_tracker_load(&t, &env, &a.load, stderr);
+	ret = ikt_tracker_load(&t, &env, &a.load);
 	if (ret)
 		goto cleanup;
-	ret = ikt_tracker_pin(&t, IKT_PIN_DIR, stderr);
+	ret = ikt_tracker_pin(&t, IKT_PIN_DIR);
 	if (ret)
 		goto cleanup;
 	ikt_tracker_close(&t);
 report:
-	ret = ikt_tracker_open_pinned(&t, &env, IKT_PIN_DIR, stderr);
+	ret = ikt_tracker_open_pinned(&t, &env, IKT_PIN_DIR);
 	if (!ret && a.load.guard && !guard_armed(&t)) {
-		fprintf(stderr, "imakexec-trace: already attached without the kexec guard (%s); "
-			"run 'imakexec-trace detach', then 'imakexec-trace attach --guard'\n",
+		p_err("already attached without the kexec guard (%s); "
+			"run 'imakexec-trace detach', then 'imakexec-trace attach --guard'",
 			IKT_PIN_DIR);
 		ret = IKT_EXIT_ERROR;
 	}
@@ -133,14 +135,14 @@ int cmd_detach(int argc, char **argv)
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return IKT_EXIT_USAGE;
 	ikt_env_probe(&env, NULL);
-	ret = ikt_env_require(&env, IKT_NEED_PRIV, "imakexec-trace detach", stderr);
+	ret = ikt_env_require(&env, IKT_NEED_PRIV);
 	if (ret)
 		return ret;
-	lock = ikt_pin_lock(IKT_PIN_DIR, stderr);
+	lock = ikt_pin_lock(IKT_PIN_DIR);
 	if (lock < 0)
 		return IKT_EXIT_ERROR;
-	was = ikt_pins_present(IKT_PIN_DIR, stderr);
-	ret = was > 1 ? was : ikt_unpin(IKT_PIN_DIR, stderr);
+	was = ikt_pins_present(IKT_PIN_DIR);
+	ret = was > 1 ? was : ikt_unpin(IKT_PIN_DIR);
 	close(lock);
 	if (ret)
 		return ret;

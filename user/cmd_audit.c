@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "errors.h"
 #include "atomicfile.h"
 #include "audit.h"
 #include "commands.h"
@@ -140,7 +141,7 @@ static int scan_log(struct ikt_audit *au, const struct ikt_env *env, const char 
 again:
 	ret = imalog_open(&l, path);
 	if (ret) {
-		fprintf(stderr, "imakexec-trace audit: cannot open %s: %s\n",
+		p_err("cannot open %s: %s",
 			path ? path : IMA_DEFAULT_LOG, strerror(-ret));
 		return IKT_EXIT_ERROR;
 	}
@@ -157,13 +158,13 @@ again:
 		if (!ikt_audit_entry(au, r.index, kernel_record_bytes(&r)))
 			continue;
 		if (!r.is_ima && imalog_parse_template_data(&r, err, sizeof(err))) {
-			fprintf(stderr, "imakexec-trace audit: %s: record %" PRIu64
-				" at offset %" PRIu64 ": %s\n", l.label, r.index, r.offset, err);
+			p_err("%s: record %" PRIu64
+				" at offset %" PRIu64 ": %s", l.label, r.index, r.offset, err);
 			ret = -1;
 			break;
 		}
 		if (risk_add(rl, &r)) {
-			fprintf(stderr, "imakexec-trace audit: out of memory listing entries\n");
+			p_err("out of memory listing entries");
 			ret = -1;
 			break;
 		}
@@ -181,7 +182,7 @@ again:
 		goto again;
 	}
 	if (ret < 0 && l.err[0])
-		fprintf(stderr, "imakexec-trace audit: %s\n", l.err);
+		p_err("%s", l.err);
 	imalog_close(&l);
 	if (ret < 0)
 		return IKT_EXIT_ERROR;
@@ -219,11 +220,11 @@ static int save_record(const char *path, const struct risk_list *rl)
 	int ret;
 
 	if ((ret = record_boot_id(BOOT_ID_PATH, boot, sizeof(boot)))) {
-		fprintf(stderr, "imakexec-trace audit: cannot read %s: %s\n",
+		p_err("cannot read %s: %s",
 			BOOT_ID_PATH, strerror(-ret));
 		return IKT_EXIT_ERROR;
 	}
-	if (ikt_afile_open(&out, path, 0600, "imakexec-trace audit", stderr))
+	if (ikt_afile_open(&out, path, 0600))
 		return IKT_EXIT_ERROR;
 	f = out.f;
 	ret = record_write_header(f, boot, (uint64_t)time(NULL));
@@ -236,12 +237,12 @@ static int save_record(const char *path, const struct risk_list *rl)
 	if (!ret)
 		ret = record_write_end(f, rl->n);
 	if (ret) {
-		fprintf(stderr, "imakexec-trace audit: writing %s failed: %s\n", path,
+		p_err("writing %s failed: %s", path,
 			strerror(errno ? errno : EIO));
 		ikt_afile_abort(&out);
 		return IKT_EXIT_ERROR;
 	}
-	return ikt_afile_commit(&out, "imakexec-trace audit", stderr) ? IKT_EXIT_ERROR : 0;
+	return ikt_afile_commit(&out) ? IKT_EXIT_ERROR : 0;
 }
 
 static void print_json(const struct ikt_audit *au, const struct ikt_view *v,
@@ -335,7 +336,7 @@ static int audit_metrics(const char *path, const struct ikt_state *s,
 			 const struct ikt_view *v, const struct ikt_audit *au)
 {
 	struct prom_writer w;
-	int ret = prom_open(&w, path, stderr);
+	int ret = prom_open(&w, path);
 
 	if (ret)
 		return ret;
@@ -344,7 +345,7 @@ static int audit_metrics(const char *path, const struct ikt_state *s,
 			    "Last audit verdict (1 for the current one).", au->verdict);
 	prom_metric(&w, "imakexec_audit_at_risk_entries", "gauge",
 		    "Entries the last audit found would be lost.", NULL, (double)au->at_risk);
-	return prom_commit(&w, stderr);
+	return prom_commit(&w);
 }
 
 int cmd_audit(int argc, char **argv)
@@ -372,24 +373,21 @@ int cmd_audit(int argc, char **argv)
 	uint64_t loaded;
 	int ret, kl;
 
-	argp_parse(&argp, argc, argv, 0, NULL, &a);
-	ikt_env_probe(&env, NULL);
-	ret = ikt_env_require(&env, IKT_NEED_PRIV | IKT_NEED_BTF | IKT_NEED_IMA |
-			      IKT_NEED_KEXEC, "imakexec-trace audit", stderr);
-	if (ret)
-		return ret;
-	ikt_tracker_init(&t);
-	ret = ikt_tracker_open_pinned(&t, &env, IKT_PIN_DIR, stderr);
+	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
+		return IKT_EXIT_USAGE;
+	ikt_msg_json(a.json);
+	ret = ikt_tracker_open_cmd(&t, &env, IKT_NEED_PRIV | IKT_NEED_BTF | IKT_NEED_IMA |
+				   IKT_NEED_KEXEC);
 	if (ret == IKT_EXIT_NOTATTACHED) {
-		fprintf(stderr, "imakexec-trace audit: UNKNOWN: not attached, so loads and "
+		p_err("UNKNOWN: not attached, so loads and "
 			"measurements were not tracked: run 'imakexec-trace attach', then "
-			"reload the image with kexec -s -l\n");
+			"reload the image with kexec -s -l");
 		ret = IKT_EXIT_ERROR;
 	}
 	if (ret)
 		goto cleanup;
 	if ((ret = ikt_tracker_read(&t, &s, &c))) {
-		fprintf(stderr, "imakexec-trace audit: cannot read tracker state: %s\n",
+		p_err("cannot read tracker state: %s",
 			strerror(-ret));
 		ret = IKT_EXIT_ERROR;
 		goto cleanup;

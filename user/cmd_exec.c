@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <sys/syscall.h>
+#include "errors.h"
 #include "carry.h"
 #include "commands.h"
 #include "env.h"
@@ -29,7 +30,6 @@
 #include "sysfs.h"
 #include "tracker.h"
 
-#define PROG "imakexec-trace exec"
 
 struct exec_args {
 	const char *carry_dir;
@@ -60,7 +60,7 @@ struct exec_ctx {
 	uint32_t refusals[16];
 	struct ikt_remount rm;
 	bool kstaged, istaged;	/* reloading from the copies on /run */
-	FILE *err;		/* stderr, or stderr + kernel log (--kmsg) */
+	FILE *msgs;		/* kmsg tee (--kmsg) for the message stream, or NULL */
 	struct timespec t0;
 };
 
@@ -143,15 +143,15 @@ static const char exec_doc[] =
 	"  imakexec-trace exec --kernel /vmlinuz --initrd /initrd.img --reuse-cmdline\n";
 
 /* the file at path must still be the one kexec_file_load read */
-static int open_same(const struct ikt_loadfile *f, const char *what, int *fd, FILE *err)
+static int open_same(const struct ikt_loadfile *f, const char *what, int *fd, bool say)
 {
 	struct stat st;
 
 	*fd = open(f->path, O_RDONLY | O_CLOEXEC);
 	if (*fd < 0) {
-		if (err)
-			fprintf(err, "%s: cannot open the %s %s: %s; reload it with kexec -s "
-				"-l while attached; no kexec\n", PROG, what, f->path, strerror(errno));
+		if (say)
+			p_err("cannot open the %s %s: %s; reload it with kexec -s "
+				"-l while attached; no kexec", what, f->path, strerror(errno));
 		return IKT_EXIT_ERROR;
 	}
 	if (fstat(*fd, &st) || st.st_ino != f->ino || (uint64_t)st.st_size != (uint64_t)f->size ||
@@ -159,9 +159,9 @@ static int open_same(const struct ikt_loadfile *f, const char *what, int *fd, FI
 			      (uint32_t)st.st_mtim.tv_nsec != f->mtime_nsec))) {
 		close(*fd);
 		*fd = -1;
-		if (err)
-			fprintf(err, "%s: the %s %s changed since it was loaded; reload with "
-				"kexec -s -l to execute the new one; no kexec\n", PROG, what, f->path);
+		if (say)
+			p_err("the %s %s changed since it was loaded; reload with "
+				"kexec -s -l to execute the new one; no kexec", what, f->path);
 		return IKT_EXIT_ERROR;
 	}
 	return 0;
@@ -173,20 +173,20 @@ static int open_loaded(struct exec_ctx *x, const struct ikt_loadfile *f, const c
 {
 	char p[PATH_MAX];
 
-	if (!open_same(f, what, fd, NULL))
+	if (!open_same(f, what, fd, false))
 		return 0;
 	if (!x->a->stage && !ikt_stage_open(f, what, fd)) {
 		*staged = true;
 		ikt_stage_path(f, what, p, sizeof(p));
-		fprintf(x->err, "%s: the %s %s cannot be opened as loaded (file system "
-			"unmounted?); reloading from its copy %s\n", PROG, what, f->path, p);
+		p_info("the %s %s cannot be opened as loaded (file system "
+			"unmounted?); reloading from its copy %s", what, f->path, p);
 		return 0;
 	}
-	return open_same(f, what, fd, x->err);	/* again, to say why */
+	return open_same(f, what, fd, true);	/* again, to say why */
 }
 
 /* --kernel: what to reload, described like a traced load */
-static int explicit_file(const char *path, struct ikt_loadfile *f, FILE *err)
+static int explicit_file(const char *path, struct ikt_loadfile *f)
 {
 	struct stat st;
 	size_t n = strlen(path);
@@ -196,7 +196,7 @@ static int explicit_file(const char *path, struct ikt_loadfile *f, FILE *err)
 			  !S_ISREG(st.st_mode) ? "not a regular file" : NULL;
 
 	if (why) {
-		fprintf(err, "%s: cannot use %s: %s; no kexec\n", PROG, path, why);
+		p_err("cannot use %s: %s; no kexec", path, why);
 		return IKT_EXIT_ERROR;
 	}
 	memcpy(f->path, path, n + 1);
@@ -217,14 +217,13 @@ static int explicit_loadinfo(struct exec_ctx *x)
 	int ret;
 
 	memset(li, 0, sizeof(*li));
-	if ((ret = explicit_file(a->kernel, &li->kernel, x->err)) ||
-	    (a->initrd && (ret = explicit_file(a->initrd, &li->initrd, x->err))))
+	if ((ret = explicit_file(a->kernel, &li->kernel)) ||
+	    (a->initrd && (ret = explicit_file(a->initrd, &li->initrd))))
 		return ret;
 	if (a->append) {
 		n = strlen(a->append);
 		if (n >= sizeof(li->cmdline)) {
-			fprintf(x->err, "%s: --append is longer than %zu bytes; no kexec\n",
-				PROG, sizeof(li->cmdline) - 1);
+			p_err("--append is longer than %zu bytes; no kexec", sizeof(li->cmdline) - 1);
 			return IKT_EXIT_USAGE;
 		}
 		memcpy(li->cmdline, a->append, n);
@@ -235,8 +234,8 @@ static int explicit_loadinfo(struct exec_ctx *x)
 		if (f)
 			fclose(f);
 		if (!n) {
-			fprintf(x->err, "%s: cannot read /proc/cmdline for --reuse-cmdline; "
-				"pass --append; no kexec\n", PROG);
+			p_err("cannot read /proc/cmdline for --reuse-cmdline; "
+				"pass --append; no kexec");
 			return IKT_EXIT_ERROR;
 		}
 		while (n && (li->cmdline[n - 1] == '\n' || li->cmdline[n - 1] == ' '))
@@ -264,13 +263,13 @@ static int prepare(struct exec_ctx *x)
 	if ((ret = ikt_tracker_read(&x->t, &x->s, &x->c)))
 		goto read_failed;
 	if (!x->c.guard) {
-		fprintf(x->err, "%s: the kexec guard is not armed, so nothing would stop a "
+		p_err("the kexec guard is not armed, so nothing would stop a "
 			"measurement between this step and the kernel switch: run "
-			"'imakexec-trace detach', then 'imakexec-trace attach --guard'\n", PROG);
+			"'imakexec-trace detach', then 'imakexec-trace attach --guard'");
 		return IKT_EXIT_ERROR;
 	}
 	if (!kexec_loaded(x)) {
-		fprintf(x->err, "%s: no kexec image loaded: load one with kexec -s -l first\n", PROG);
+		p_err("no kexec image loaded: load one with kexec -s -l first");
 		return IKT_EXIT_ERROR;
 	}
 	switch (x->c.carry_mode) {
@@ -279,9 +278,9 @@ static int prepare(struct exec_ctx *x)
 		if (x->a->kernel)
 			goto reload;	/* replace the loaded image by a file load */
 		if (x->s.kexec_state == IKT_KEXEC_LEGACY) {
-			fprintf(x->err, "%s: the image was loaded with the legacy kexec_load, "
+			p_err("the image was loaded with the legacy kexec_load, "
 				"which never hands the list over: load it with kexec -s -l "
-				"while attached; no kexec\n", PROG);
+				"while attached; no kexec");
 			return IKT_EXIT_ERROR;
 		}
 		return 0;
@@ -289,22 +288,22 @@ static int prepare(struct exec_ctx *x)
 		x->plan = PLAN_CARRY;
 		if (x->a->carry_dir[0] == '/' &&
 		    (ret = ikt_remount_probe(x->a->carry_dir, &x->rm))) {
-			fprintf(x->err, "%s: cannot find the file system of the carry "
-				"directory %s: %s; no kexec\n", PROG, x->a->carry_dir,
+			p_err("cannot find the file system of the carry "
+				"directory %s: %s; no kexec", x->a->carry_dir,
 				strerror(-ret));
 			return IKT_EXIT_ERROR;
 		}
 		if (x->rm.readonly) {
 			if (!x->a->remount) {
-				fprintf(x->err, "%s: the carry directory %s is on a read-only "
+				p_err("the carry directory %s is on a read-only "
 					"file system (%s): pass --remount to make it writable "
-					"for the carry, or --carry-dir; no kexec\n", PROG,
+					"for the carry, or --carry-dir; no kexec",
 					x->a->carry_dir, x->rm.mnt);
 				return IKT_EXIT_ERROR;
 			}
 			return 0;	/* checked once writable, in attempt() */
 		}
-		return ikt_carry_dir(x->a->carry_dir, x->err);
+		return ikt_carry_dir(x->a->carry_dir);
 	default:
 		break;
 	}
@@ -317,9 +316,9 @@ reload:
 		goto read_failed;
 	} else if (!(x->s.touched & IKT_SLOT_NORMAL) || x->s.kexec_state != IKT_KEXEC_FILE ||
 		   !x->li.valid) {
-		fprintf(x->err, "%s: cannot reload the image: it was %s; load it with "
+		p_err("cannot reload the image: it was %s; load it with "
 			"kexec -s -l while attached, or name its files (--kernel, --initrd, "
-			"--reuse-cmdline); no kexec\n", PROG,
+			"--reuse-cmdline); no kexec",
 			x->s.kexec_state == IKT_KEXEC_LEGACY ? "loaded with the legacy kexec_load" :
 			"loaded before tracking started");
 		return IKT_EXIT_ERROR;
@@ -334,14 +333,14 @@ reload:
 		return ret;
 	return 0;
 read_failed:
-	fprintf(x->err, "%s: cannot read the tracker's state: %s\n", PROG, strerror(errno));
+	p_err("cannot read the tracker's state: %s", strerror(errno));
 	return IKT_EXIT_ERROR;
 }
 
 /* write the carry's entry count into the pinned config for the guard */
 static int arm_carry(struct exec_ctx *x, bool valid)
 {
-	int lock = ikt_pin_lock(IKT_PIN_DIR, x->err), ret = 0;
+	int lock = ikt_pin_lock(IKT_PIN_DIR), ret = 0;
 
 	if (lock < 0)
 		return IKT_EXIT_ERROR;
@@ -354,8 +353,7 @@ static int arm_carry(struct exec_ctx *x, bool valid)
 			ret = IKT_EXIT_ERROR;
 	}
 	if (ret)
-		fprintf(x->err, "%s: cannot update the guard's carry: %s; no kexec\n",
-			PROG, strerror(errno));
+		p_err("cannot update the guard's carry: %s; no kexec", strerror(errno));
 	close(lock);
 	return ret;
 }
@@ -395,39 +393,39 @@ static int attempt(struct exec_ctx *x)
 
 		if (syscall(SYS_kexec_file_load, x->kfd, x->ifd, (unsigned long)x->li.cmdline_len,
 			    x->li.cmdline_len ? x->li.cmdline : NULL, flags)) {
-			fprintf(x->err, "%s: reloading %s failed: %s; the image loaded "
-				"before is gone, load one again; no kexec\n", PROG,
+			p_err("reloading %s failed: %s; the image loaded "
+				"before is gone, load one again; no kexec",
 				x->li.kernel.path, strerror(errno));
 			return IKT_EXIT_ERROR;
 		}
 	} else if (x->plan == PLAN_CARRY) {
-		if ((ret = ikt_remount_rw(&x->rm, PROG, x->err)))
+		if ((ret = ikt_remount_rw(&x->rm)))
 			return ret;
 		/* checked in prepare() unless it was read-only then */
-		ret = x->rm.readonly ? ikt_carry_dir(x->a->carry_dir, x->err) : 0;
+		ret = x->rm.readonly ? ikt_carry_dir(x->a->carry_dir) : 0;
 		if (!ret)
 			ret = ikt_carry_write(x->a->carry_dir, IMA_DEFAULT_LOG, x->carry,
-					      sizeof(x->carry), &x->carry_count, x->err);
-		ikt_remount_ro(&x->rm, PROG, x->err);
+					      sizeof(x->carry), &x->carry_count);
+		ikt_remount_ro(&x->rm);
 		if (ret || (ret = arm_carry(x, true)))
 			return ret;
 	}
-	fprintf(x->err, "%s: %s done in %.1f ms", PROG, plan_str[x->plan], elapsed_ms(x));
 	if (x->plan == PLAN_CARRY)
-		fprintf(x->err, " (%" PRIu64 " entries to %s)", x->carry_count, x->carry);
-	fprintf(x->err, "; executing\n");
-	fflush(x->err);
+		p_info("%s done in %.1f ms (%" PRIu64 " entries to %s); executing",
+		       plan_str[x->plan], elapsed_ms(x), x->carry_count, x->carry);
+	else
+		p_info("%s done in %.1f ms; executing", plan_str[x->plan], elapsed_ms(x));
 	syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
 		LINUX_REBOOT_CMD_KEXEC, NULL);
 	if (errno != EPERM) {
-		fprintf(x->err, "%s: kexec failed: %s; no kexec\n", PROG, strerror(errno));
+		p_err("kexec failed: %s; no kexec", strerror(errno));
 		return IKT_EXIT_ERROR;
 	}
 	if (ikt_tracker_read(&x->t, &x->s, NULL))
 		return IKT_EXIT_ERROR;
 	if (x->attempts < sizeof(x->refusals) / sizeof(*x->refusals))
 		x->refusals[x->attempts] = x->s.guard_last_reason;
-	fprintf(x->err, "%s: attempt %u refused by the guard: %s (%s)\n", PROG,
+	p_info("attempt %u refused by the guard: %s (%s)",
 		x->attempts + 1, ikt_guard_reason_str(x->s.guard_last_reason),
 		ikt_guard_reason_why(x->s.guard_last_reason));
 	return retry_helps(x->s.guard_last_reason) ? 0 : -1;
@@ -498,9 +496,9 @@ static int stage(struct exec_ctx *x)
 		       plan_str[x->plan]);
 		return 0;
 	}
-	if ((ret = ikt_stage_save(x->kfd, &x->li.kernel, "kernel", PROG, x->err)))
+	if ((ret = ikt_stage_save(x->kfd, &x->li.kernel, "kernel")))
 		return ret;
-	if (x->ifd >= 0 && (ret = ikt_stage_save(x->ifd, &x->li.initrd, "initramfs", PROG, x->err)))
+	if (x->ifd >= 0 && (ret = ikt_stage_save(x->ifd, &x->li.initrd, "initramfs")))
 		return ret;
 	ikt_stage_path(&x->li.kernel, "kernel", p, sizeof(p));
 	printf("exec: staged the kernel %s (%" PRId64 " bytes)%s%s for the reload at "
@@ -519,27 +517,31 @@ int cmd_exec(int argc, char **argv)
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
 		return IKT_EXIT_USAGE;
+	ikt_msg_json(a.json);
 	x = calloc(1, sizeof(*x));
 	if (!x)
 		return IKT_EXIT_ERROR;
 	x->a = &a;
 	x->kfd = x->ifd = -1;
 	clock_gettime(CLOCK_MONOTONIC, &x->t0);
-	x->err = a.kmsg ? ikt_kmsg_tee(stderr, 4) : stderr;
+	if (a.kmsg && (x->msgs = ikt_kmsg_tee(stderr, 4)) == stderr)
+		x->msgs = NULL;		/* no tee: stderr alone */
+	if (x->msgs)
+		ikt_msg_stream(x->msgs);
 	ikt_tracker_init(&x->t);
 	ikt_env_probe(&x->env, NULL);
 	ret = ikt_env_require(&x->env, IKT_NEED_PRIV | IKT_NEED_IMA | IKT_NEED_KEXEC |
-			      IKT_NEED_BPFFS, PROG, x->err);
+			      IKT_NEED_BPFFS);
 	if (ret)
 		goto cleanup;
 	if (a.stage && !kexec_loaded(x)) {
 		printf("exec: no kexec image loaded; nothing to stage\n");
 		goto cleanup;
 	}
-	ret = ikt_tracker_open_pinned(&x->t, &x->env, IKT_PIN_DIR, x->err);
+	ret = ikt_tracker_open_pinned(&x->t, &x->env, IKT_PIN_DIR);
 	if (ret == IKT_EXIT_NOTATTACHED)
-		fprintf(x->err, "%s: not attached: run 'imakexec-trace attach --guard' "
-			"before loading the image\n", PROG);
+		p_err("not attached: run 'imakexec-trace attach --guard' "
+			"before loading the image");
 	if (ret || (ret = prepare(x)))
 		goto cleanup;
 	if (a.stage) {
@@ -572,8 +574,10 @@ cleanup:
 	if (x->ifd >= 0)
 		close(x->ifd);
 	ikt_tracker_close(&x->t);
-	if (x->err != stderr)
-		fclose(x->err);
+	if (x->msgs) {
+		ikt_msg_stream(NULL);
+		fclose(x->msgs);
+	}
 	free(x);
 	return ret;
 }

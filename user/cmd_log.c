@@ -8,13 +8,13 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include "errors.h"
 #include "atomicfile.h"
 #include "commands.h"
 #include "exitcodes.h"
 #include "imalog.h"
 #include "verify.h"
 
-#define PROG "imakexec-trace log"
 
 struct log_args {
 	const char *prior[VERIFY_MAX_PRIOR];
@@ -62,14 +62,14 @@ static int check_list(const char *path, uint64_t *n)
 	int ret = imalog_open(&l, path);
 
 	if (ret) {
-		fprintf(stderr, "%s: %s: %s\n", PROG, path ? path : IMA_DEFAULT_LOG, strerror(-ret));
+		p_err("%s: %s", path ? path : IMA_DEFAULT_LOG, strerror(-ret));
 		return -1;
 	}
 	while ((ret = imalog_next(&l, &r)) == 1)
 		;
 	*n = l.count;
 	if (ret < 0)
-		fprintf(stderr, "%s: %s\n", PROG, l.err);
+		p_err("%s", l.err);
 	imalog_close(&l);
 	return ret < 0 ? -1 : 0;
 }
@@ -96,7 +96,7 @@ int cmd_log(int argc, char **argv)
 	for (unsigned int i = 0; i <= a.nprior; i++)
 		if (check_list(i < a.nprior ? a.prior[i] : a.log, &n))
 			return IKT_EXIT_ERROR;
-	if (ikt_afile_open(&out, a.out, 0600, PROG, stderr))
+	if (ikt_afile_open(&out, a.out, 0600))
 		return IKT_EXIT_ERROR;
 	for (unsigned int i = 0; i <= a.nprior; i++) {
 		const char *p = i < a.nprior ? a.prior[i] : (a.log ? a.log : IMA_DEFAULT_LOG);
@@ -105,7 +105,7 @@ int cmd_log(int argc, char **argv)
 		FILE *in = fopen(p, "re");
 
 		if (!in) {
-			fprintf(stderr, "%s: %s: %s\n", PROG, p, strerror(errno));
+			p_err("%s: %s", p, strerror(errno));
 			ikt_afile_abort(&out);
 			return IKT_EXIT_ERROR;
 		}
@@ -113,14 +113,14 @@ int cmd_log(int argc, char **argv)
 			if (fwrite(buf, 1, got, out.f) != got)
 				break;
 		if (ferror(in)) {
-			fprintf(stderr, "%s: reading %s failed\n", PROG, p);
+			p_err("reading %s failed", p);
 			fclose(in);
 			ikt_afile_abort(&out);
 			return IKT_EXIT_ERROR;
 		}
 		fclose(in);
 	}
-	if (ikt_afile_commit(&out, PROG, stderr))
+	if (ikt_afile_commit(&out))
 		return IKT_EXIT_ERROR;
 	/* what was written parses as one list */
 	if (check_list(a.out, &total))

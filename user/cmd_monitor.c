@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <bpf/libbpf.h>
+#include "errors.h"
 #include "commands.h"
 #include "env.h"
 #include "event_fmt.h"
@@ -107,7 +108,7 @@ static int update_metrics(struct monitor *m, bool force)
 		return 0;
 	last = m->st;
 	last_t = now;
-	return ikt_metrics_write_file(m->a->prom, &m->st, &m->view, stderr);
+	return ikt_metrics_write_file(m->a->prom, &m->st, &m->view);
 }
 
 /* on_event's return once --count events were written: libbpf stops right
@@ -203,7 +204,7 @@ static void print_hooks(const struct ikt_tracker *t)
 		const struct ikt_hook *h = &t->hooks.h[i];
 
 		if (h->status != IKT_HOOK_ATTACHED)
-			fprintf(stderr, "imakexec-trace: not traced: %s (%s)\n", h->what, h->reason);
+			p_info("not traced: %s (%s)", h->what, h->reason);
 	}
 }
 
@@ -229,41 +230,38 @@ int cmd_monitor(int argc, char **argv)
 	struct timespec start, now;
 	int ret;
 
-	argp_parse(&argp, argc, argv, 0, NULL, &a);
-	ikt_env_probe(&env, NULL);
-	ret = ikt_env_require(&env, IKT_NEED_PRIV | IKT_NEED_BTF | IKT_NEED_IMA |
-			      IKT_NEED_KEXEC, "imakexec-trace monitor", stderr);
-	if (ret)
-		return ret;
-	ikt_tracker_init(&t);
+	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
+		return IKT_EXIT_USAGE;
+	ikt_msg_json(a.json);
 	m.t = &t;
 	m.env = &env;
 	jw_init(&m.w, stdout);
-	ret = ikt_tracker_open_pinned(&t, &env, IKT_PIN_DIR, stderr);
+	ret = ikt_tracker_open_cmd(&t, &env, IKT_NEED_PRIV | IKT_NEED_BTF | IKT_NEED_IMA |
+				   IKT_NEED_KEXEC);
 	if (ret == IKT_EXIT_NOTATTACHED) {
-		fprintf(stderr, "imakexec-trace: not attached; tracking for this process only\n");
-		ret = ikt_tracker_load(&t, &env, &a.load, stderr);
+		p_info("not attached; tracking for this process only");
+		ret = ikt_tracker_load(&t, &env, &a.load);
 	}
 	if (ret)
 		goto cleanup;
 	print_hooks(&t);
 	if ((ret = refresh(&m))) {
-		fprintf(stderr, "imakexec-trace: cannot read tracker state: %s\n", strerror(-ret));
+		p_err("cannot read tracker state: %s", strerror(-ret));
 		ret = IKT_EXIT_ERROR;
 		goto cleanup;
 	}
 	drops0 = m.drops_seen = m.st.drops;
 	rb = ring_buffer__new(t.events_fd, on_event, &m, NULL);
 	if (!rb) {
-		fprintf(stderr, "imakexec-trace: cannot open the event ring buffer: %s\n",
+		p_err("cannot open the event ring buffer: %s",
 			strerror(errno));
 		ret = IKT_EXIT_ERROR;
 		goto cleanup;
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	fprintf(stderr, "imakexec-trace: monitoring (IMA list %" PRIu64 " entries, kexec %s); "
-		"Ctrl-C to stop\n", m.view.count, ikt_kexec_state_str(m.view.normal));
+	p_info("monitoring (IMA list %" PRIu64 " entries, kexec %s); "
+		"Ctrl-C to stop", m.view.count, ikt_kexec_state_str(m.view.normal));
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (!stop) {
 		/* measure events wake us only in batches: drain on timeout too */
@@ -274,7 +272,7 @@ int cmd_monitor(int argc, char **argv)
 		if (n == COUNT_REACHED)
 			n = 0;
 		if (n < 0 && n != -EINTR) {
-			fprintf(stderr, "imakexec-trace: reading events failed: %s\n", strerror(-n));
+			p_err("reading events failed: %s", strerror(-n));
 			ret = IKT_EXIT_ERROR;
 			break;
 		}
@@ -283,7 +281,7 @@ int cmd_monitor(int argc, char **argv)
 		if (!m.err && (report_drops(&m) || fflush(stdout) || ferror(stdout)))
 			m.err = -EIO;
 		if (m.err) {
-			fprintf(stderr, "imakexec-trace: writing events failed: %s\n", strerror(-m.err));
+			p_err("writing events failed: %s", strerror(-m.err));
 			ret = IKT_EXIT_ERROR;
 			break;
 		}

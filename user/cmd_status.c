@@ -2,6 +2,7 @@
 /* status: what is traced, the counts, kexec state and the gap window. */
 #include <argp.h>
 #include <stdio.h>
+#include "errors.h"
 #include "commands.h"
 #include "env.h"
 #include "exitcodes.h"
@@ -38,16 +39,11 @@ int cmd_status(int argc, char **argv)
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, &json))
 		return IKT_EXIT_USAGE;
-	ikt_env_probe(&env, NULL);
-	ret = ikt_env_require(&env, IKT_NEED_PRIV | IKT_NEED_BTF | IKT_NEED_IMA,
-			      "imakexec-trace status", stderr);
-	if (ret)
-		return ret;
-	ikt_tracker_init(&t);
-	ret = ikt_tracker_open_pinned(&t, &env, IKT_PIN_DIR, stderr);
+	ikt_msg_json(json);
+	ret = ikt_tracker_open_cmd(&t, &env, IKT_NEED_PRIV | IKT_NEED_BTF | IKT_NEED_IMA);
 	if (ret == IKT_EXIT_NOTATTACHED)
-		fprintf(stderr, "imakexec-trace: not attached (nothing pinned in %s): "
-			"run 'imakexec-trace attach'\n", IKT_PIN_DIR);
+		p_err("not attached (nothing pinned in %s): "
+			"run 'imakexec-trace attach'", IKT_PIN_DIR);
 	else if (!ret)
 		ret = ikt_status_report(stdout, &t, &env, json);
 	ikt_tracker_close(&t);

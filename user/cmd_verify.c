@@ -39,13 +39,15 @@
  *   "checked": u, "mismatched": u,
  *   "verdict": "match" | "mismatch"
  * }
- * On error (exit 2): { "verdict": "error", "error": str }, and the
- * message on stderr.
+ * On error (exit 2, or 64 for a bad --pcr): the message on stderr and, as
+ * for every command, { "verdict": "error", "error": str, "exit_code": u }
+ * (errors.h).
  */
 #include <argp.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include "errors.h"
 #include "commands.h"
 #include "exitcodes.h"
 #include "prom.h"
@@ -124,11 +126,9 @@ static error_t verify_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static int fail(const struct verify_args *a, int code, const char *msg)
+static int fail(int code, const char *msg)
 {
-	fprintf(stderr, "imakexec-trace verify: %s\n", msg);
-	if (a->json)
-		verify_report_json_error(stdout, msg);
+	p_err("%s", msg);
 	return code;
 }
 
@@ -179,7 +179,7 @@ static int write_metrics(const char *path, const struct verify_result *res)
 	struct prom_writer w;
 	char l[64];
 
-	if (prom_open(&w, path, stderr))
+	if (prom_open(&w, path))
 		return -1;
 	prom_metric(&w, "imakexec_verify_match", "gauge",
 		    "1 if every checked PCR replayed to its expected value.", NULL, res->match);
@@ -201,7 +201,7 @@ static int write_metrics(const char *path, const struct verify_result *res)
 		prom_metric(&w, "imakexec_verify_record_absent_entries", "gauge",
 			    "Pre-reboot record entries missing from the list.", NULL,
 			    (double)record_absent(res->rec));
-	return prom_commit(&w, stderr);
+	return prom_commit(&w);
 }
 
 int cmd_verify(int argc, char **argv)
@@ -226,19 +226,20 @@ int cmd_verify(int argc, char **argv)
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
 		return IKT_EXIT_USAGE;
+	ikt_msg_json(a.json);
 	memset(&pv, 0, sizeof(pv));
 	if (load_expected(&a, &pv, &code, err, sizeof(err)))
-		return fail(&a, code, err);
+		return fail(code, err);
 	if (a.record && load_record(a.record, &rec, err, sizeof(err)))
-		return fail(&a, IKT_EXIT_ERROR, err);
+		return fail(IKT_EXIT_ERROR, err);
 	if (verify_run(a.log, a.prior, a.nprior, &pv, a.record ? &rec : NULL, &res,
 		       err, sizeof(err))) {
-		ret = fail(&a, IKT_EXIT_ERROR, err);
+		ret = fail(IKT_EXIT_ERROR, err);
 		goto cleanup;
 	}
 	if (a.json) {
 		if (verify_report_json(stdout, &res, a.record)) {
-			ret = fail(&a, IKT_EXIT_ERROR, "cannot write the report");
+			ret = fail(IKT_EXIT_ERROR, "cannot write the report");
 			goto cleanup;
 		}
 	} else {

@@ -6,6 +6,7 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <linux/capability.h>
+#include "errors.h"
 #include "env.h"
 #include "exitcodes.h"
 #include "sysfs.h"
@@ -108,44 +109,42 @@ void ikt_env_probe(struct ikt_env *env, const char *sysroot)
 	env->bpffs = fs_is(env, "/sys/fs/bpf", BPF_FS_MAGIC_);
 }
 
-int ikt_env_require(const struct ikt_env *env, unsigned int needs,
-		    const char *prog, FILE *err)
+int ikt_env_require(const struct ikt_env *env, unsigned int needs)
 {
 	if ((needs & IKT_NEED_PRIV) && !env->caps) {
-		fprintf(err, "%s: %s: run as root (or grant CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN)\n",
-			prog, env->root ? "missing CAP_BPF/CAP_PERFMON" : "not root");
+		p_err("%s: run as root (or grant CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN)",
+		      env->root ? "missing CAP_BPF/CAP_PERFMON" : "not root");
 		return IKT_EXIT_NOPERM;
 	}
 	if ((needs & IKT_NEED_BTF) && !env->btf) {
-		fprintf(err, "%s: kernel has no BTF (/sys/kernel/btf/vmlinux missing): "
-			"use a kernel built with CONFIG_DEBUG_INFO_BTF=y\n", prog);
+		p_err("kernel has no BTF (/sys/kernel/btf/vmlinux missing): "
+			"use a kernel built with CONFIG_DEBUG_INFO_BTF=y");
 		return IKT_EXIT_NOFEATURE;
 	}
 	if ((needs & IKT_NEED_IMA) && !env->securityfs) {
-		fprintf(err, "%s: securityfs not mounted at /sys/kernel/security: "
-			"mount -t securityfs securityfs /sys/kernel/security\n", prog);
+		p_err("securityfs not mounted at /sys/kernel/security: "
+			"mount -t securityfs securityfs /sys/kernel/security");
 		return IKT_EXIT_NOFEATURE;
 	}
 	if ((needs & IKT_NEED_IMA) && !env->ima) {
-		fprintf(err, "%s: IMA not enabled (no ima directory in /sys/kernel/security): "
+		p_err("IMA not enabled (no ima directory in /sys/kernel/security): "
 			"use a kernel with CONFIG_IMA=y and do not boot with ima=off or "
-			"integrity disabled\n", prog);
+			"integrity disabled");
 		return IKT_EXIT_NOFEATURE;
 	}
 	if ((needs & IKT_NEED_KEXEC) && !env->kexec) {
-		fprintf(err, "%s: kexec not built into this kernel (/sys/kernel/kexec_loaded "
+		p_err("kexec not built into this kernel (/sys/kernel/kexec_loaded "
 			"missing): nothing can be lost across kexec here; use a kernel "
-			"with CONFIG_KEXEC_FILE=y to track kexec\n", prog);
+			"with CONFIG_KEXEC_FILE=y to track kexec");
 		return IKT_EXIT_NOFEATURE;
 	}
 	if ((needs & IKT_NEED_BPFFS) && !env->bpffs) {
-		fprintf(err, "%s: bpffs not mounted at /sys/fs/bpf: "
-			"mount -t bpf bpf /sys/fs/bpf\n", prog);
+		p_err("bpffs not mounted at /sys/fs/bpf: "
+			"mount -t bpf bpf /sys/fs/bpf");
 		return IKT_EXIT_NOFEATURE;
 	}
 	if ((needs & IKT_NEED_BTF) && !env->bpf_lsm)
-		fprintf(err, "%s: bpf not in /sys/kernel/security/lsm: boot with "
-			"lsm=...,bpf; LSM programs skipped (kexec file reads not traced)\n",
-			prog);
+		p_info("bpf not in /sys/kernel/security/lsm: boot with "
+			"lsm=...,bpf; LSM programs skipped (kexec file reads not traced)");
 	return 0;
 }

@@ -31,10 +31,9 @@ struct ikt_env {
 #define IKT_NEED_BPFFS (1u << 4)
 
 void ikt_env_probe(struct ikt_env *env, const char *sysroot);
-/* Prints the first unmet need as "<prog>: cause: fix" and returns its exit
+/* Reports the first unmet need (p_err: "cause: fix") and returns its exit
  * code (see exitcodes.h), or 0. Warns about a missing BPF LSM. */
-int ikt_env_require(const struct ikt_env *env, unsigned int needs,
-		    const char *prog, FILE *err);
+int ikt_env_require(const struct ikt_env *env, unsigned int needs);
 /* path of a file in the IMA securityfs directory */
 void ikt_ima_path(const struct ikt_env *env, const char *file, char *buf,
 		  size_t len);

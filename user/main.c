@@ -6,7 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/auxv.h>
+#include "errors.h"
 #include "commands.h"
+#include "errors.h"
 #include "exitcodes.h"
 
 #define IKT_VERSION "0.1.0"
@@ -73,7 +75,8 @@ int main(int argc, char **argv)
 		/* argp names the program after argv[0] in its messages */
 		snprintf(name, sizeof(name), "imakexec-trace %s", commands[i].name);
 		argv[1] = name;
-		ret = commands[i].fn(argc - 1, argv + 1);
+		ikt_msg_init(name);
+		ret = ikt_msg_finish(commands[i].fn(argc - 1, argv + 1));
 		/* output that could not be written (a full disk, a closed pipe)
 		 * is an error whatever the verdict was: exit 2 */
 		errno = 0;

@@ -59,13 +59,13 @@ void ikt_metrics_tracker(struct prom_writer *w, const struct ikt_state *s,
 }
 
 int ikt_metrics_write_file(const char *path, const struct ikt_state *s,
-			   const struct ikt_view *v, FILE *err)
+			   const struct ikt_view *v)
 {
 	struct prom_writer w;
-	int ret = prom_open(&w, path, err);
+	int ret = prom_open(&w, path);
 
 	if (ret)
 		return ret;
 	ikt_metrics_tracker(&w, s, v);
-	return prom_commit(&w, err);
+	return prom_commit(&w);
 }

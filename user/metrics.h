@@ -14,6 +14,6 @@ void ikt_metrics_tracker(struct prom_writer *w, const struct ikt_state *s,
 			 const struct ikt_view *v);
 /* --prometheus FILE for monitor/status-like callers: open, write, commit */
 int ikt_metrics_write_file(const char *path, const struct ikt_state *s,
-			   const struct ikt_view *v, FILE *err);
+			   const struct ikt_view *v);
 
 #endif

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <linux/magic.h>
+#include "errors.h"
 #include "exitcodes.h"
 #include "pindir.h"
 
@@ -43,14 +44,14 @@ static bool on_bpffs(int fd)
 	return !fstatfs(fd, &sf) && sf.f_type == BPF_FS_MAGIC;
 }
 
-int ikt_pindir_open(struct ikt_pindir *d, const char *dir, bool create, FILE *err)
+int ikt_pindir_open(struct ikt_pindir *d, const char *dir, bool create)
 {
 	char parent[PATH_MAX];
 	struct stat st;
 
 	ikt_pindir_init(d);
 	if (split(d, dir, parent, sizeof(parent))) {
-		fprintf(err, "imakexec-trace: invalid pin directory %s\n", dir);
+		p_err("invalid pin directory %s", dir);
 		return IKT_EXIT_ERROR;
 	}
 	d->parent_fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -58,15 +59,15 @@ int ikt_pindir_open(struct ikt_pindir *d, const char *dir, bool create, FILE *er
 	if (!create && (d->parent_fd < 0 || !on_bpffs(d->parent_fd)))
 		return IKT_PINDIR_ABSENT;
 	if (d->parent_fd < 0 || !on_bpffs(d->parent_fd)) {
-		fprintf(err, "imakexec-trace: %s is not a mounted bpf filesystem: "
-			"mount -t bpf bpf %s\n", parent, parent);
+		p_err("%s is not a mounted bpf filesystem: "
+			"mount -t bpf bpf %s", parent, parent);
 		return IKT_EXIT_NOFEATURE;
 	}
 	if (create) {
 		if (!mkdirat(d->parent_fd, d->base, 0700))
 			d->created = true;
 		else if (errno != EEXIST) {
-			fprintf(err, "imakexec-trace: cannot create %s: %s\n", dir, strerror(errno));
+			p_err("cannot create %s: %s", dir, strerror(errno));
 			return IKT_EXIT_ERROR;
 		}
 	}
@@ -74,24 +75,24 @@ int ikt_pindir_open(struct ikt_pindir *d, const char *dir, bool create, FILE *er
 	if (d->fd < 0) {
 		if (errno == ENOENT && !create)
 			return IKT_PINDIR_ABSENT;
-		fprintf(err, "imakexec-trace: refusing %s: %s (a symlink or another "
+		p_err("refusing %s: %s (a symlink or another "
 			"file, not the directory attach makes); remove it as root and "
-			"attach again\n", dir, errno == ELOOP || errno == ENOTDIR ?
+			"attach again", dir, errno == ELOOP || errno == ENOTDIR ?
 			"not a directory" : strerror(errno));
 		return IKT_EXIT_ERROR;
 	}
 	if (fstat(d->fd, &st) || st.st_uid != 0 || (st.st_mode & 0077) ||
 	    !on_bpffs(d->fd)) {
-		fprintf(err, "imakexec-trace: refusing %s: owned by uid %u with mode "
+		p_err("refusing %s: owned by uid %u with mode "
 			"%04o%s; only a root-owned 0700 directory on bpffs is trusted "
 			"(another user may have made it): remove it as root and attach "
-			"again\n", dir, (unsigned int)st.st_uid,
+			"again", dir, (unsigned int)st.st_uid,
 			(unsigned int)(st.st_mode & 07777),
 			on_bpffs(d->fd) ? "" : ", not on bpffs");
 		return IKT_EXIT_ERROR;
 	}
 	if (d->created && fchmod(d->fd, 0700)) {
-		fprintf(err, "imakexec-trace: cannot chmod %s: %s\n", dir, strerror(errno));
+		p_err("cannot chmod %s: %s", dir, strerror(errno));
 		return IKT_EXIT_ERROR;
 	}
 	return 0;
@@ -104,7 +105,7 @@ int ikt_pindir_path(const struct ikt_pindir *d, const char *name, char *buf, siz
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-int ikt_pindir_check_pin(const struct ikt_pindir *d, const char *name, FILE *err)
+int ikt_pindir_check_pin(const struct ikt_pindir *d, const char *name)
 {
 	struct stat st;
 
@@ -112,8 +113,8 @@ int ikt_pindir_check_pin(const struct ikt_pindir *d, const char *name, FILE *err
 		return errno == ENOENT ? 0 : IKT_EXIT_ERROR;
 	if (S_ISREG(st.st_mode) && st.st_uid == 0 && !(st.st_mode & 0077))
 		return 1;
-	fprintf(err, "imakexec-trace: refusing %s/%s: not a root-owned 0600 pin "
-		"(uid %u, mode %04o); run 'imakexec-trace detach' then attach\n",
+	p_err("refusing %s/%s: not a root-owned 0600 pin "
+		"(uid %u, mode %04o); run 'imakexec-trace detach' then attach",
 		d->path, name, (unsigned int)st.st_uid, (unsigned int)(st.st_mode & 07777));
 	return IKT_EXIT_ERROR;
 }
@@ -123,7 +124,7 @@ int ikt_pindir_unlink(const struct ikt_pindir *d, const char *name)
 	return unlinkat(d->fd, name, 0) && errno != ENOENT ? -errno : 0;
 }
 
-int ikt_pindir_remove_all(struct ikt_pindir *d, FILE *err)
+int ikt_pindir_remove_all(struct ikt_pindir *d)
 {
 	int dfd = dup(d->fd), ret = 0;
 	struct dirent *de;
@@ -134,7 +135,7 @@ int ikt_pindir_remove_all(struct ikt_pindir *d, FILE *err)
 		ret = -errno;
 		if (dfd >= 0)
 			close(dfd);
-		fprintf(err, "imakexec-trace: cannot list %s: %s\n", d->path, strerror(-ret));
+		p_err("cannot list %s: %s", d->path, strerror(-ret));
 		return ret;
 	}
 	while ((de = readdir(dir))) {
@@ -142,14 +143,14 @@ int ikt_pindir_remove_all(struct ikt_pindir *d, FILE *err)
 			continue;
 		if (unlinkat(d->fd, de->d_name, 0) && errno != ENOENT) {
 			ret = -errno;
-			fprintf(err, "imakexec-trace: cannot remove %s/%s: %s\n",
+			p_err("cannot remove %s/%s: %s",
 				d->path, de->d_name, strerror(errno));
 		}
 	}
 	closedir(dir);
 	if (unlinkat(d->parent_fd, d->base, AT_REMOVEDIR) && errno != ENOENT) {
 		ret = -errno;
-		fprintf(err, "imakexec-trace: cannot remove %s: %s\n", d->path, strerror(errno));
+		p_err("cannot remove %s: %s", d->path, strerror(errno));
 	}
 	return ret;
 }
@@ -169,7 +170,7 @@ void ikt_pindir_close(struct ikt_pindir *d)
 	ikt_pindir_init(d);
 }
 
-int ikt_pin_lock(const char *dir, FILE *err)
+int ikt_pin_lock(const char *dir)
 {
 	char parent[PATH_MAX];
 	struct ikt_pindir tmp;
@@ -182,7 +183,7 @@ int ikt_pin_lock(const char *dir, FILE *err)
 	if (fd < 0 && !split(&tmp, dir, parent, sizeof(parent)))
 		fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || flock(fd, LOCK_EX)) {
-		fprintf(err, "imakexec-trace: cannot lock %s against a concurrent attach: %s\n",
+		p_err("cannot lock %s against a concurrent attach: %s",
 			LOCK_FILE, strerror(errno));
 		if (fd >= 0)
 			close(fd);

@@ -10,6 +10,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "errors.h"
 #include "exitcodes.h"
 #include "imakexec.skel.h"
 #include "pindir.h"
@@ -41,14 +42,14 @@ static struct bpf_map *skel_map(struct imakexec_bpf *skel, int i)
 	return m[i];
 }
 
-int ikt_tracker_pin(struct ikt_tracker *t, const char *dir, FILE *err)
+int ikt_tracker_pin(struct ikt_tracker *t, const char *dir)
 {
 	const char *names[IKT_HOOK_COUNT + N_MAPS];
 	struct ikt_pindir d;
 	char p[PATH_MAX];
 	int n = 0, ret;
 
-	ret = ikt_pindir_open(&d, dir, true, err);
+	ret = ikt_pindir_open(&d, dir, true);
 	if (ret)
 		return ret;
 	for (int i = 0; i < N_MAPS; i++) {
@@ -69,7 +70,7 @@ int ikt_tracker_pin(struct ikt_tracker *t, const char *dir, FILE *err)
 	return 0;
 fail:
 	/* remove only what this attach made */
-	fprintf(err, "imakexec-trace: pinning in %s failed: %s; nothing left pinned\n",
+	p_err("pinning in %s failed: %s; nothing left pinned",
 		dir, strerror(-ret));
 	while (n > 0)
 		ikt_pindir_unlink(&d, names[--n]);
@@ -78,61 +79,61 @@ fail:
 	return IKT_EXIT_ERROR;
 }
 
-int ikt_pins_present(const char *dir, FILE *err)
+int ikt_pins_present(const char *dir)
 {
 	struct ikt_pindir d;
-	int ret = ikt_pindir_open(&d, dir, false, err);
+	int ret = ikt_pindir_open(&d, dir, false);
 
 	if (ret == IKT_PINDIR_ABSENT)
 		return 0;
 	if (!ret)
-		ret = ikt_pindir_check_pin(&d, "state", err);
+		ret = ikt_pindir_check_pin(&d, "state");
 	ikt_pindir_close(&d);
 	return ret;
 }
 
-static int check_map(int fd, const struct pinned_map *m, const char *dir, FILE *err)
+static int check_map(int fd, const struct pinned_map *m, const char *dir)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
 
 	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
-		fprintf(err, "imakexec-trace: %s/%s is not a BPF map: %s; run "
-			"'imakexec-trace detach' then 'imakexec-trace attach'\n",
+		p_err("%s/%s is not a BPF map: %s; run "
+			"'imakexec-trace detach' then 'imakexec-trace attach'",
 			dir, m->name, strerror(errno));
 		return IKT_EXIT_ERROR;
 	}
 	if (info.type != m->type || info.key_size != m->key_size ||
 	    (m->type == BPF_MAP_TYPE_ARRAY &&
 	     (info.max_entries != m->max_entries || info.value_size < m->min_value))) {
-		fprintf(err, "imakexec-trace: %s/%s is not the map imakexec-trace pins "
+		p_err("%s/%s is not the map imakexec-trace pins "
 			"(type %u, key %u, value %u, entries %u): run 'imakexec-trace "
-			"detach' then 'imakexec-trace attach'\n", dir, m->name, info.type,
+			"detach' then 'imakexec-trace attach'", dir, m->name, info.type,
 			info.key_size, info.value_size, info.max_entries);
 		return IKT_EXIT_ERROR;
 	}
 	/* a newer version's longer values would overrun our structs */
 	if (info.value_size > m->value_size) {
-		fprintf(err, "imakexec-trace: %s was pinned by a newer imakexec-trace "
+		p_err("%s was pinned by a newer imakexec-trace "
 			"(map %s holds %u bytes, this version knows %u): use that "
-			"version, or 'detach' then 'attach' with this one\n",
+			"version, or 'detach' then 'attach' with this one",
 			dir, m->name, info.value_size, m->value_size);
 		return IKT_EXIT_ERROR;
 	}
 	return 0;
 }
 
-static int open_maps(struct ikt_tracker *t, struct ikt_pindir *d, FILE *err)
+static int open_maps(struct ikt_tracker *t, struct ikt_pindir *d)
 {
 	int *fds[N_MAPS] = { &t->state_fd, &t->config_fd, &t->events_fd, &t->loaded_fd };
 	char p[PATH_MAX];
 	int ret;
 
 	for (int i = 0; i < N_MAPS; i++) {
-		ret = ikt_pindir_check_pin(d, maps[i].name, err);
+		ret = ikt_pindir_check_pin(d, maps[i].name);
 		if (ret == 0) {
-			fprintf(err, "imakexec-trace: pinned tracker in %s is incomplete (no %s); "
-				"run 'imakexec-trace detach' then 'imakexec-trace attach'\n",
+			p_err("pinned tracker in %s is incomplete (no %s); "
+				"run 'imakexec-trace detach' then 'imakexec-trace attach'",
 				d->path, maps[i].name);
 			return IKT_EXIT_ERROR;
 		}
@@ -140,12 +141,12 @@ static int open_maps(struct ikt_tracker *t, struct ikt_pindir *d, FILE *err)
 			return ret;
 		if (ikt_pindir_path(d, maps[i].name, p, sizeof(p)) ||
 		    (*fds[i] = bpf_obj_get(p)) < 0) {
-			fprintf(err, "imakexec-trace: cannot open %s/%s: %s; run 'imakexec-trace "
-				"detach' then 'imakexec-trace attach'\n", d->path, maps[i].name,
+			p_err("cannot open %s/%s: %s; run 'imakexec-trace "
+				"detach' then 'imakexec-trace attach'", d->path, maps[i].name,
 				strerror(errno));
 			return IKT_EXIT_ERROR;
 		}
-		if ((ret = check_map(*fds[i], &maps[i], d->path, err)))
+		if ((ret = check_map(*fds[i], &maps[i], d->path)))
 			return ret;
 	}
 	return 0;
@@ -160,7 +161,7 @@ static bool link_pinned(struct ikt_pindir *d, const char *name)
 	bool ok;
 	int fd;
 
-	if (ikt_pindir_check_pin(d, name, stderr) != 1 || ikt_pindir_path(d, name, p, sizeof(p)))
+	if (ikt_pindir_check_pin(d, name) != 1 || ikt_pindir_path(d, name, p, sizeof(p)))
 		return false;
 	fd = bpf_obj_get(p);
 	if (fd < 0)
@@ -171,19 +172,19 @@ static bool link_pinned(struct ikt_pindir *d, const char *name)
 }
 
 int ikt_tracker_open_pinned(struct ikt_tracker *t, const struct ikt_env *env,
-			    const char *dir, FILE *err)
+			    const char *dir)
 {
 	struct ikt_pindir d;
 	struct ikt_config c;
 	struct btf *vmlinux;
 	int ret;
 
-	ret = ikt_pindir_open(&d, dir, false, err);
+	ret = ikt_pindir_open(&d, dir, false);
 	if (ret == IKT_PINDIR_ABSENT)
 		return IKT_EXIT_NOTATTACHED;
 	if (ret)
 		return ret;
-	ret = ikt_pindir_check_pin(&d, "state", err);
+	ret = ikt_pindir_check_pin(&d, "state");
 	if (ret == 0) {
 		ikt_pindir_close(&d);
 		return IKT_EXIT_NOTATTACHED;
@@ -191,7 +192,7 @@ int ikt_tracker_open_pinned(struct ikt_tracker *t, const struct ikt_env *env,
 	if (ret != 1)
 		goto out;
 	t->from_pins = true;
-	if ((ret = open_maps(t, &d, err)))
+	if ((ret = open_maps(t, &d)))
 		goto out;
 	memset(&c, 0, sizeof(c));
 	if (!ikt_tracker_read(t, NULL, &c) && c.funcs_valid) {
@@ -222,15 +223,25 @@ out:
 	return ret;
 }
 
-int ikt_unpin(const char *dir, FILE *err)
+int ikt_unpin(const char *dir)
 {
 	struct ikt_pindir d;
-	int ret = ikt_pindir_open(&d, dir, false, err);
+	int ret = ikt_pindir_open(&d, dir, false);
 
 	if (ret == IKT_PINDIR_ABSENT)
 		return 0;
 	if (!ret)
-		ret = ikt_pindir_remove_all(&d, err) ? IKT_EXIT_ERROR : 0;
+		ret = ikt_pindir_remove_all(&d) ? IKT_EXIT_ERROR : 0;
 	ikt_pindir_close(&d);
 	return ret;
+}
+
+int ikt_tracker_open_cmd(struct ikt_tracker *t, struct ikt_env *env, unsigned int needs)
+{
+	int ret;
+
+	ikt_tracker_init(t);
+	ikt_env_probe(env, NULL);
+	ret = ikt_env_require(env, needs);
+	return ret ? ret : ikt_tracker_open_pinned(t, env, IKT_PIN_DIR);
 }

@@ -6,12 +6,12 @@
 #include <unistd.h>
 #include "prom.h"
 
-int prom_open(struct prom_writer *w, const char *path, FILE *err)
+int prom_open(struct prom_writer *w, const char *path)
 {
 	int ret;
 
 	memset(w, 0, sizeof(*w));
-	ret = ikt_afile_open(&w->out, path, 0644, "imakexec-trace --prometheus", err);
+	ret = ikt_afile_open(&w->out, path, 0644);
 	w->f = w->out.f;
 	return ret;
 }
@@ -32,10 +32,10 @@ void prom_metric(struct prom_writer *w, const char *name, const char *type,
 		fprintf(w->f, " %.17g\n", value);
 }
 
-int prom_commit(struct prom_writer *w, FILE *err)
+int prom_commit(struct prom_writer *w)
 {
 	w->f = NULL;
-	return ikt_afile_commit(&w->out, "imakexec-trace --prometheus", err);
+	return ikt_afile_commit(&w->out);
 }
 
 void prom_abort(struct prom_writer *w)

@@ -17,12 +17,12 @@ struct prom_writer {
 };
 
 /* 0 or -errno (message printed to err) */
-int prom_open(struct prom_writer *w, const char *path, FILE *err);
+int prom_open(struct prom_writer *w, const char *path);
 /* labels: NULL or a rendered label set such as `bank="sha1",pcr="10"` */
 void prom_metric(struct prom_writer *w, const char *name, const char *type,
 		 const char *help, const char *labels, double value);
 /* rename into place; 0 or -errno (message printed to err) */
-int prom_commit(struct prom_writer *w, FILE *err);
+int prom_commit(struct prom_writer *w);
 void prom_abort(struct prom_writer *w);
 /* escape a label value (backslash, quote, newline) into out */
 void prom_label_escape(const char *in, char *out, size_t outlen);

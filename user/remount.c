@@ -6,6 +6,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include "errors.h"
 #include "exitcodes.h"
 #include "remount.h"
 
@@ -88,28 +89,26 @@ int ikt_remount_probe(const char *dir, struct ikt_remount *r)
 	return 0;
 }
 
-int ikt_remount_rw(struct ikt_remount *r, const char *prog, FILE *err)
+int ikt_remount_rw(struct ikt_remount *r)
 {
 	if (!r->readonly)
 		return 0;
 	if (mount(NULL, r->mnt, NULL, MS_REMOUNT | r->flags, NULL)) {
-		fprintf(err, "%s: cannot remount %s read-write for the carry: %s; no kexec\n",
-			prog, r->mnt, strerror(errno));
+		p_err("cannot remount %s read-write for the carry: %s; no kexec", r->mnt, strerror(errno));
 		return IKT_EXIT_ERROR;
 	}
 	r->done = true;
-	fprintf(err, "%s: remounted %s read-write for the carry\n", prog, r->mnt);
+	p_info("remounted %s read-write for the carry", r->mnt);
 	return 0;
 }
 
-void ikt_remount_ro(struct ikt_remount *r, const char *prog, FILE *err)
+void ikt_remount_ro(struct ikt_remount *r)
 {
 	if (!r->done)
 		return;
 	sync();
 	if (mount(NULL, r->mnt, NULL, MS_REMOUNT | MS_RDONLY | r->flags, NULL))
-		fprintf(err, "%s: could not remount %s read-only again: %s\n",
-			prog, r->mnt, strerror(errno));
+		p_info("could not remount %s read-only again: %s", r->mnt, strerror(errno));
 	else
 		r->done = false;
 }

@@ -23,8 +23,8 @@ struct ikt_remount {
  * whether it is read-only; 0 or -errno. */
 int ikt_remount_probe(const char *dir, struct ikt_remount *r);
 /* remount read-write if read-only; 0 or an exit code (message to err) */
-int ikt_remount_rw(struct ikt_remount *r, const char *prog, FILE *err);
+int ikt_remount_rw(struct ikt_remount *r);
 /* undo ikt_remount_rw (sync first); failures are reported, not fatal */
-void ikt_remount_ro(struct ikt_remount *r, const char *prog, FILE *err);
+void ikt_remount_ro(struct ikt_remount *r);
 
 #endif

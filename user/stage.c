@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "errors.h"
 #include "atomicfile.h"
 #include "exitcodes.h"
 #include "stage.h"
@@ -28,8 +29,7 @@ void ikt_stage_path(const struct ikt_loadfile *f, const char *what, char *buf, s
 		snprintf(buf, n, "%s/%s", IKT_STAGE_DIR, nm);
 }
 
-int ikt_stage_save(int fd, const struct ikt_loadfile *f, const char *what,
-		   const char *prog, FILE *err)
+int ikt_stage_save(int fd, const struct ikt_loadfile *f, const char *what)
 {
 	char path[PATH_MAX], buf[1 << 16];
 	struct ikt_afile out;
@@ -37,10 +37,10 @@ int ikt_stage_save(int fd, const struct ikt_loadfile *f, const char *what,
 	ssize_t n;
 	int ret;
 
-	if ((ret = ikt_afile_dir(IKT_STAGE_DIR, "stage directory", prog, err)))
+	if ((ret = ikt_afile_dir(IKT_STAGE_DIR, "stage directory")))
 		return ret;
 	ikt_stage_path(f, what, path, sizeof(path));
-	if (ikt_afile_open(&out, path, 0600, prog, err))
+	if (ikt_afile_open(&out, path, 0600))
 		return IKT_EXIT_ERROR;
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		goto io_error;
@@ -53,9 +53,9 @@ int ikt_stage_save(int fd, const struct ikt_loadfile *f, const char *what,
 		errno = n < 0 ? errno : EIO;
 		goto io_error;
 	}
-	return ikt_afile_commit(&out, prog, err) ? IKT_EXIT_ERROR : 0;
+	return ikt_afile_commit(&out) ? IKT_EXIT_ERROR : 0;
 io_error:
-	fprintf(err, "%s: could not copy the %s %s to %s: %s\n", prog, what, f->path,
+	p_err("could not copy the %s %s to %s: %s", what, f->path,
 		path, strerror(errno));
 	ikt_afile_abort(&out);
 	return IKT_EXIT_ERROR;

@@ -19,8 +19,7 @@
 #define IKT_STAGE_DIR "/run/imakexec/stage"
 
 /* copy the open file fd (the loaded one, already checked) for f */
-int ikt_stage_save(int fd, const struct ikt_loadfile *f, const char *what,
-		   const char *prog, FILE *err);
+int ikt_stage_save(int fd, const struct ikt_loadfile *f, const char *what);
 /* open the copy for f: 0 and *fd, or -errno (no message) */
 int ikt_stage_open(const struct ikt_loadfile *f, const char *what, int *fd);
 /* where the copy for f is (for messages) */

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include "errors.h"
 #include "exitcodes.h"
 #include "guard.h"
 #include "json_writer.h"
@@ -145,7 +146,7 @@ int ikt_status_report(FILE *out, const struct ikt_tracker *t,
 
 	ret = ikt_tracker_read(t, &s, &c);
 	if (ret) {
-		fprintf(stderr, "imakexec-trace: cannot read tracker state: %s\n",
+		p_err("cannot read tracker state: %s",
 			strerror(-ret));
 		return IKT_EXIT_ERROR;
 	}

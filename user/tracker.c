@@ -10,6 +10,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "errors.h"
 #include "exitcodes.h"
 #include "imakexec.skel.h"
 #include "sysfs.h"
@@ -53,7 +54,7 @@ static struct bpf_program *prog_of(struct imakexec_bpf *skel, const char *name)
  * under IMA's list mutex, so it is exact whatever is appending while
  * attach runs; measure events carry their position in that list. */
 static int init_config(struct ikt_tracker *t, const struct ikt_env *env,
-		       const struct ikt_load_opts *o, FILE *err)
+		       const struct ikt_load_opts *o)
 {
 	struct ikt_config c = {};
 	char p[PATH_MAX];
@@ -76,7 +77,7 @@ static int init_config(struct ikt_tracker *t, const struct ikt_env *env,
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	c.attach_boot_ns = (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 	if (bpf_map_update_elem(t->config_fd, &zero, &c, BPF_ANY)) {
-		fprintf(err, "imakexec-trace: cannot write config map: %s\n", strerror(errno));
+		p_err("cannot write config map: %s", strerror(errno));
 		return IKT_EXIT_ERROR;
 	}
 	return 0;
@@ -105,14 +106,14 @@ static bool ksym_visible(const struct ikt_env *env, const char *sym)
 	return found;
 }
 
-static int guard_preflight(const struct ikt_env *env, const struct btf *vmlinux, FILE *err)
+static int guard_preflight(const struct ikt_env *env, const struct btf *vmlinux)
 {
 	bool htable, records;
 
 	if (!env->bpf_lsm) {
-		fprintf(err, "imakexec-trace: bpf not in /sys/kernel/security/lsm: boot with "
+		p_err("bpf not in /sys/kernel/security/lsm: boot with "
 			"lsm=...,bpf (or a kernel whose CONFIG_LSM lists bpf); the kexec "
-			"guard cannot run without the BPF LSM, nothing was attached\n");
+			"guard cannot run without the BPF LSM, nothing was attached");
 		return IKT_EXIT_NOFEATURE;
 	}
 	htable = btf__find_by_name_kind(vmlinux, "ima_h_table", BTF_KIND_STRUCT) >= 0 &&
@@ -120,17 +121,17 @@ static int guard_preflight(const struct ikt_env *env, const struct btf *vmlinux,
 	records = !htable && btf__find_by_name_kind(vmlinux, "binary_lists", BTF_KIND_ENUM) >= 0 &&
 		  ksym_visible(env, "ima_num_records");
 	if (!htable && !records) {
-		fprintf(err, "imakexec-trace: IMA's list length (ima_htable or ima_num_records) "
+		p_err("IMA's list length (ima_htable or ima_num_records) "
 			"is not in /proc/kallsyms with an address: the guard decides on it; "
 			"use a kernel with CONFIG_KALLSYMS_ALL=y and set kernel.kptr_restrict "
-			"below 2; nothing was attached\n");
+			"below 2; nothing was attached");
 		return IKT_EXIT_NOFEATURE;
 	}
 	return 0;
 }
 
 int ikt_tracker_load(struct ikt_tracker *t, const struct ikt_env *env,
-		     const struct ikt_load_opts *o, FILE *err)
+		     const struct ikt_load_opts *o)
 {
 	struct btf *vmlinux;
 	int ret;
@@ -139,12 +140,12 @@ int ikt_tracker_load(struct ikt_tracker *t, const struct ikt_env *env,
 	libbpf_set_print(libbpf_print);
 	vmlinux = btf__load_vmlinux_btf();
 	if (!vmlinux) {
-		fprintf(err, "imakexec-trace: cannot load kernel BTF: %s: "
-			"use a kernel built with CONFIG_DEBUG_INFO_BTF=y\n", strerror(errno));
+		p_err("cannot load kernel BTF: %s: "
+			"use a kernel built with CONFIG_DEBUG_INFO_BTF=y", strerror(errno));
 		return IKT_EXIT_NOFEATURE;
 	}
 	ikt_hooks_probe(&t->hooks, vmlinux, env->bpf_lsm);
-	ret = o->guard ? guard_preflight(env, vmlinux, err) : 0;
+	ret = o->guard ? guard_preflight(env, vmlinux) : 0;
 	btf__free(vmlinux);
 	if (ret)
 		return ret;
@@ -157,20 +158,20 @@ int ikt_tracker_load(struct ikt_tracker *t, const struct ikt_env *env,
 			continue;
 		}
 		if (ikt_hook_is_guard(i) && h->status != IKT_HOOK_AVAILABLE) {
-			fprintf(err, "imakexec-trace: %s: the kexec guard needs %s; "
-				"nothing was attached\n", h->reason, h->what);
+			p_err("%s: the kexec guard needs %s; "
+				"nothing was attached", h->reason, h->what);
 			return IKT_EXIT_NOFEATURE;
 		}
 		if (h->required && h->status != IKT_HOOK_AVAILABLE) {
-			fprintf(err, "imakexec-trace: %s: cannot trace %s; IMA support "
-				"is incomplete in this kernel\n", h->reason, h->what);
+			p_err("%s: cannot trace %s; IMA support "
+				"is incomplete in this kernel", h->reason, h->what);
 			return IKT_EXIT_NOFEATURE;
 		}
 	}
 
 	t->skel = imakexec_bpf__open();
 	if (!t->skel) {
-		fprintf(err, "imakexec-trace: cannot open BPF object: %s\n", strerror(errno));
+		p_err("cannot open BPF object: %s", strerror(errno));
 		return IKT_EXIT_ERROR;
 	}
 	bpf_map__set_max_entries(t->skel->maps.events, o->ringbuf_kb * 1024);
@@ -187,8 +188,8 @@ int ikt_tracker_load(struct ikt_tracker *t, const struct ikt_env *env,
 	}
 	ret = imakexec_bpf__load(t->skel);
 	if (ret) {
-		fprintf(err, "imakexec-trace: loading BPF programs failed: %s; "
-			"rerun with --verbose for the verifier log\n", strerror(-ret));
+		p_err("loading BPF programs failed: %s; "
+			"rerun with --verbose for the verifier log", strerror(-ret));
 		return IKT_EXIT_ERROR;
 	}
 	t->state_fd = bpf_map__fd(t->skel->maps.state);
@@ -210,7 +211,7 @@ int ikt_tracker_load(struct ikt_tracker *t, const struct ikt_env *env,
 			snprintf(h->reason, sizeof(h->reason), "attaching to %s failed: %s",
 				 h->func, strerror(errno));
 			if (h->required || ikt_hook_is_guard(i)) {
-				fprintf(err, "imakexec-trace: %s\n", h->reason);
+				p_err("%s", h->reason);
 				return IKT_EXIT_ERROR;
 			}
 			continue;
@@ -218,7 +219,7 @@ int ikt_tracker_load(struct ikt_tracker *t, const struct ikt_env *env,
 		t->links[i] = l;
 		h->status = IKT_HOOK_ATTACHED;
 	}
-	return init_config(t, env, o, err);
+	return init_config(t, env, o);
 }
 
 int ikt_tracker_read(const struct ikt_tracker *t, struct ikt_state *s,

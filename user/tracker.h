@@ -33,15 +33,19 @@ void ikt_tracker_init(struct ikt_tracker *t);
 /* Load and attach for this process; reconciles the counter with securityfs.
  * Returns 0 or an exit code after printing the cause. */
 int ikt_tracker_load(struct ikt_tracker *t, const struct ikt_env *env,
-		     const struct ikt_load_opts *o, FILE *err);
+		     const struct ikt_load_opts *o);
 /* Pin maps and links under dir (root-owned 0700 on bpffs, see pindir.h);
  * on failure removes only what it pinned. 0 or an exit code. */
-int ikt_tracker_pin(struct ikt_tracker *t, const char *dir, FILE *err);
+int ikt_tracker_pin(struct ikt_tracker *t, const char *dir);
 /* Open what `attach` pinned, checking the directory, each pin's owner
  * and mode and each map's shape. IKT_EXIT_NOTATTACHED if nothing is
  * pinned; another exit code (printed) if what is there is not trusted. */
 int ikt_tracker_open_pinned(struct ikt_tracker *t, const struct ikt_env *env,
-			    const char *dir, FILE *err);
+			    const char *dir);
+/* What status, audit and monitor do first: probe the machine, check the
+ * needs (IKT_NEED_*, reported), open the tracker pinned in IKT_PIN_DIR.
+ * t is initialised whatever the result (ikt_tracker_close is safe). */
+int ikt_tracker_open_cmd(struct ikt_tracker *t, struct ikt_env *env, unsigned int needs);
 int ikt_tracker_read(const struct ikt_tracker *t, struct ikt_state *s,
 		     struct ikt_config *c);
 /* what the current kexec image was loaded from (exec) */
@@ -52,10 +56,10 @@ void ikt_tracker_close(struct ikt_tracker *t);
 /* Remove every pin under a trusted dir and dir itself; 0 if nothing was
  * there; an exit code (printed) when dir is not trusted: then nothing is
  * removed. */
-int ikt_unpin(const char *dir, FILE *err);
+int ikt_unpin(const char *dir);
 /* 0 nothing pinned, 1 a trusted directory holds a tracker, or an exit
  * code after printing why the directory is not trusted. */
-int ikt_pins_present(const char *dir, FILE *err);
+int ikt_pins_present(const char *dir);
 /* Parse and validate a ring size in KiB (power of two, 4..1048576). */
 int ikt_parse_ringbuf_kb(const char *s, unsigned int *kb);
 

@@ -283,15 +283,3 @@ int verify_report_json(FILE *f, const struct verify_result *res, const char *rec
 	jw_object_end(&w);
 	return jw_finish(&w);
 }
-
-int verify_report_json_error(FILE *f, const char *msg)
-{
-	struct json_writer w;
-
-	jw_init(&w, f);
-	jw_object_start(&w);
-	jw_kv_string(&w, "verdict", "error");
-	jw_kv_string(&w, "error", msg);
-	jw_object_end(&w);
-	return jw_finish(&w);
-}

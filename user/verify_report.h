@@ -10,6 +10,5 @@ void verify_report_text(FILE *f, const struct verify_result *res, const char *re
 /* 0, or -1 if writing failed */
 int verify_report_json(FILE *f, const struct verify_result *res, const char *record_path);
 /* {"verdict":"error","error":msg} */
-int verify_report_json_error(FILE *f, const char *msg);
 
 #endif

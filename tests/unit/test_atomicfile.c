@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include "errors.h"
 #include "atomicfile.h"
 
 static char dir[64], path[128], msg[512];
@@ -47,8 +48,11 @@ static int entries(void)
 static int open_quiet(struct ikt_afile *a, const char *p, mode_t mode)
 {
 	FILE *f = fmemopen(msg, sizeof(msg), "w");
-	int ret = ikt_afile_open(a, p, mode, "test", f);
+	int ret;
 
+	ikt_msg_stream(f);
+	ret = ikt_afile_open(a, p, mode);
+	ikt_msg_stream(NULL);
 	fclose(f);
 	return ret;
 }
@@ -64,7 +68,7 @@ static void test_writes_whole_file_with_mode(void **state)
 	assert_int_equal(open_quiet(&a, path, 0600), 0);
 	fputs("new\n", a.f);
 	assert_int_equal(stat(path, &st), -1);	/* nothing visible before commit */
-	assert_int_equal(ikt_afile_commit(&a, "test", stderr), 0);
+	assert_int_equal(ikt_afile_commit(&a), 0);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
 	f = fopen(path, "r");
@@ -120,8 +124,11 @@ static void test_missing_directory(void **state)
 static int dir_quiet(const char *d)
 {
 	FILE *err = fmemopen(msg, sizeof(msg), "w");
-	int ret = ikt_afile_dir(d, "test directory", "test", err);
+	int ret;
 
+	ikt_msg_stream(err);
+	ret = ikt_afile_dir(d, "test directory");
+	ikt_msg_stream(NULL);
 	fclose(err);
 	return ret;
 }

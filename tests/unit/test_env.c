@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include "errors.h"
 #include "env.h"
 #include "exitcodes.h"
 #include "sysfs.h"
@@ -51,8 +52,11 @@ static int teardown(void **state)
 static int require(const struct ikt_env *env, unsigned int needs, char *msg, size_t len)
 {
 	FILE *f = fmemopen(msg, len, "w");
-	int rc = ikt_env_require(env, needs, "t", f);
+	int rc;
 
+	ikt_msg_stream(f);
+	rc = ikt_env_require(env, needs);
+	ikt_msg_stream(NULL);
 	fclose(f);
 	return rc;
 }

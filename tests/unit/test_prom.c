@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "errors.h"
 #include "metrics.h"
 #include "prom.h"
 
@@ -50,13 +51,13 @@ static void test_write_and_rename(void **state)
 	struct prom_writer w;
 
 	(void)state;
-	assert_int_equal(prom_open(&w, path, stderr), 0);
+	assert_int_equal(prom_open(&w, path), 0);
 	prom_metric(&w, "x_total", "counter", "An x.", NULL, 3);
 	prom_metric(&w, "y", "gauge", "A y.", "bank=\"sha1\"", 1);
 	prom_metric(&w, "y", "gauge", "A y.", "bank=\"sha256\"", 0);
 	prom_metric(&w, "z", "gauge", "A z.", NULL, NAN);
 	assert_int_equal(access(path, F_OK), -1);	/* not visible before commit */
-	assert_int_equal(prom_commit(&w, stderr), 0);
+	assert_int_equal(prom_commit(&w), 0);
 	assert_string_equal(slurp(path),
 		"# HELP x_total An x.\n# TYPE x_total counter\nx_total 3\n"
 		"# HELP y A y.\n# TYPE y gauge\ny{bank=\"sha1\"} 1\ny{bank=\"sha256\"} 0\n"
@@ -71,7 +72,7 @@ static void test_tracker_metrics(void **state)
 	char *txt;
 
 	(void)state;
-	assert_int_equal(ikt_metrics_write_file(path, &s, &v, stderr), 0);
+	assert_int_equal(ikt_metrics_write_file(path, &s, &v), 0);
 	txt = slurp(path);
 	assert_non_null(strstr(txt, "\nimakexec_ima_entries 109\n"));
 	assert_non_null(strstr(txt, "\nimakexec_gap_entries 4\n"));
@@ -89,7 +90,9 @@ static void test_missing_directory_fails_cleanly(void **state)
 	FILE *f = fmemopen(msg, sizeof(msg), "w");
 
 	(void)state;
-	assert_int_not_equal(prom_open(&w, "/nonexistent/dir/x.prom", f), 0);
+	ikt_msg_stream(f);
+	assert_int_not_equal(prom_open(&w, "/nonexistent/dir/x.prom"), 0);
+	ikt_msg_stream(NULL);
 	fclose(f);
 	assert_non_null(strstr(msg, "cannot open directory /nonexistent/dir for /nonexistent/dir/x.prom"));
 }

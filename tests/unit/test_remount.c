@@ -70,9 +70,9 @@ static void test_ro_noop(void **state)
 
 	(void)state;
 	assert_int_equal(ikt_remount_probe("/proc", &r), 0);
-	assert_int_equal(ikt_remount_rw(&r, "test", stderr), 0);
+	assert_int_equal(ikt_remount_rw(&r), 0);
 	assert_false(r.done);
-	ikt_remount_ro(&r, "test", stderr);
+	ikt_remount_ro(&r);
 	assert_false(r.done);
 }
 
