@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "imakexec.h"
+#include "record.h"
 #include "verdict.h"
 
 /* sizeof(struct ima_kexec_hdr) at the start of the kexec buffer */
@@ -30,6 +31,13 @@ struct ikt_audit {
 	uint64_t skip_count;	/* entries of the load snapshot: not at risk */
 	uint64_t skip_bytes;	/* their bytes in binary_runtime_measurements */
 	uint64_t read_from;	/* first entry read; UINT64_MAX: list not read */
+	bool stopped;		/* the scan stopped at its limit of at-risk entries */
+};
+
+/* the entries at risk, in list order (the same entries audit --save writes) */
+struct ikt_risk_list {
+	struct record_entry *e;
+	size_t n, cap;
 };
 
 /* kexec_loaded: /sys/kernel/kexec_loaded (0/1), or -1 if unreadable */
@@ -41,6 +49,19 @@ void ikt_audit_plan(struct ikt_audit *a, const struct ikt_view *v,
  * name, data length, data). Returns true if the entry will be missing from
  * the next kernel's log. */
 bool ikt_audit_entry(struct ikt_audit *a, uint64_t seq, uint64_t record_bytes);
+/* Read the list (path, or securityfs when NULL) and feed every entry to
+ * ikt_audit_entry, keeping those at risk in rl. From the end of the load
+ * snapshot when the live list can seek there; if that offset turns out not
+ * to be a record boundary, a second and last pass reads it all. With
+ * limit > 0 (and nothing else needing the rest) it stops after limit
+ * at-risk entries and sets stopped: ikt_audit_unread adds the rest. Does
+ * not settle the verdict (ikt_audit_finish). 0, or IKT_EXIT_ERROR (said). */
+int ikt_audit_scan(struct ikt_audit *a, const char *path, uint64_t limit,
+		   struct ikt_risk_list *rl);
+/* after a stopped scan: live is the list's length now; what was not read
+ * is all at risk (the entries at risk are a tail) */
+void ikt_audit_unread(struct ikt_audit *a, uint64_t live);
+void ikt_risk_free(struct ikt_risk_list *rl);
 /* After the last entry: settle the verdict (SAFE or OVERFLOW for
  * execute-copy kernels; count mismatches noted in why). */
 void ikt_audit_finish(struct ikt_audit *a);

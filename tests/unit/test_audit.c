@@ -5,7 +5,10 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include "audit.h"
+#include "imalog_build.h"
 #include "exitcodes.h"
 
 static struct ikt_view v;
@@ -217,6 +220,102 @@ static void test_execute_copy_counts_skipped_bytes(void **state)
 	assert_int_equal(a.lost_from, 9);
 }
 
+/* write n ima-ng records (names /f<i>) to a temporary file */
+static void write_log(char *path, size_t len, unsigned int n, int corrupt_last)
+{
+	static struct tbuf t;
+	char name[32];
+	FILE *f;
+	int fd;
+
+	t.n = 0;
+	for (unsigned int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "/f%u", i);
+		tb_ima_ng(&t, 10, (uint8_t)(i + 1), name, 0);
+	}
+	if (corrupt_last)
+		t.b[t.n - 1] ^= 0xff;	/* the last name loses its NUL */
+	snprintf(path, len, "/tmp/test_audit.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(t.b, 1, t.n, f), t.n);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* the scan reads the list and keeps exactly the entries at risk, in order,
+ * with their names: what --save writes and the report lists */
+static void test_scan_keeps_the_entries_at_risk(void **state)
+{
+	struct ikt_risk_list rl = { 0 };
+	struct ikt_audit a;
+	char path[64];
+
+	(void)state;
+	write_log(path, sizeof(path), 9, 0);
+	v.verdict = IKT_V_GAP;
+	v.lost_from = 6;
+	v.count = 9;
+	ikt_audit_plan(&a, &v, &s, 1);
+	assert_int_equal(ikt_audit_scan(&a, path, 2, &rl), 0);
+	ikt_audit_finish(&a);
+	assert_false(a.stopped);	/* a file is always read whole */
+	assert_int_equal(a.verdict, IKT_V_GAP);
+	assert_int_equal(a.log_count, 9);
+	assert_int_equal(a.at_risk, 3);
+	assert_int_equal(rl.n, 3);
+	for (size_t i = 0; i < rl.n; i++) {
+		char want[32];
+
+		snprintf(want, sizeof(want), "/f%zu", 6 + i);
+		assert_int_equal(rl.e[i].seq, 6 + i);
+		assert_string_equal(rl.e[i].event_name, want);
+		assert_string_equal(rl.e[i].template_name, "ima-ng");
+	}
+	ikt_risk_free(&rl);
+	assert_int_equal(rl.n, 0);
+	unlink(path);
+}
+
+/* a record at risk that does not parse is an error, not a shorter list */
+static void test_scan_malformed_at_risk_entry_fails(void **state)
+{
+	struct ikt_risk_list rl = { 0 };
+	struct ikt_audit a;
+	char path[64];
+
+	(void)state;
+	write_log(path, sizeof(path), 4, 1);
+	v.verdict = IKT_V_LOSS_ALL;
+	v.lost_from = 0;
+	v.count = 4;
+	ikt_audit_plan(&a, &v, &s, 1);
+	assert_int_equal(ikt_audit_scan(&a, path, 0, &rl), IKT_EXIT_ERROR);
+	ikt_risk_free(&rl);
+	unlink(path);
+}
+
+/* a scan stopped at its limit counts the unread tail as at risk */
+static void test_unread_tail_is_at_risk(void **state)
+{
+	struct ikt_audit a;
+
+	(void)state;
+	v.verdict = IKT_V_LOSS_ALL;
+	v.lost_from = 0;
+	ikt_audit_plan(&a, &v, &s, 1);
+	for (uint64_t i = 0; i < 50; i++)
+		ikt_audit_entry(&a, i, 100);
+	ikt_audit_unread(&a, 120);	/* not stopped: nothing added */
+	assert_int_equal(a.at_risk, 50);
+	a.stopped = true;
+	ikt_audit_unread(&a, 120);
+	ikt_audit_finish(&a);
+	assert_int_equal(a.at_risk, 120);
+	assert_int_equal(a.log_count, 120);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +330,9 @@ int main(void)
 		cmocka_unit_test_setup(test_full_snapshot_is_not_skipped, setup),
 		cmocka_unit_test_setup(test_not_loaded_reads_nothing, setup),
 		cmocka_unit_test_setup(test_execute_copy_counts_skipped_bytes, setup),
+		cmocka_unit_test_setup(test_scan_keeps_the_entries_at_risk, setup),
+		cmocka_unit_test_setup(test_scan_malformed_at_risk_entry_fails, setup),
+		cmocka_unit_test_setup(test_unread_tail_is_at_risk, setup),
 	};
 	return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
 }

@@ -59,6 +59,17 @@ int record_write_end(FILE *f, uint64_t count)
 	return fflush(f) || ferror(f) ? -1 : 0;
 }
 
+int record_write(FILE *f, const char *boot_id, uint64_t created,
+		 const struct record_entry *e, size_t n)
+{
+	int ret = record_write_header(f, boot_id, created);
+
+	for (size_t i = 0; !ret && i < n; i++)
+		ret = record_write_entry(f, e[i].seq, e[i].pcr, e[i].digest, e[i].template_name,
+					 e[i].event_name, e[i].event_name_len);
+	return ret ? ret : record_write_end(f, n);
+}
+
 static int hexdig(int c)
 {
 	if (c >= '0' && c <= '9')

@@ -60,6 +60,10 @@ int record_write_entry(FILE *f, uint64_t seq, uint32_t pcr, const uint8_t digest
 		       size_t event_name_len);
 /* writes the trailer and flushes; 0 or -1 */
 int record_write_end(FILE *f, uint64_t count);
+/* the whole record: header, the n entries (seq, pcr, digest, names), end;
+ * 0 or -1 (errno set by stdio) */
+int record_write(FILE *f, const char *boot_id, uint64_t created,
+		 const struct record_entry *e, size_t n);
 
 /* 0, or -1 with "label: line N: ..." in err */
 int record_read(FILE *f, const char *label, struct record *r, char *err, size_t errlen);
