@@ -142,7 +142,7 @@ void ikt_risk_free(struct ikt_risk_list *l)
 /* bytes the kernel counts for this entry when sizing the kexec buffer */
 static uint64_t kernel_record_bytes(const struct ima_record *r)
 {
-	return 4 + IMALOG_DIGEST_SIZE + 4 + strlen(r->template_name) + 4 + r->data_len;
+	return 4 + IMA_SHA1_LEN + 4 + strlen(r->template_name) + 4 + r->data_len;
 }
 
 /* one pass from the start (skip false) or from the snapshot's end: 0, -1

@@ -7,6 +7,7 @@
 #include "escape.h"
 #include "json_writer.h"
 #include "metrics.h"
+#include "util.h"
 
 void ikt_audit_print_json(const struct ikt_audit *au, const struct ikt_view *v,
 			  const struct ikt_risk_list *rl, const char *saved)
@@ -83,8 +84,7 @@ void ikt_audit_print_human(const struct ikt_audit *au, const struct ikt_view *v,
 
 		ikt_escape(e->event_name, e->event_name_len, name, sizeof(name));
 		printf("  %-7" PRIu64 " %-3u ", e->seq, e->pcr);
-		for (size_t b = 0; b < sizeof(e->digest); b++)
-			printf("%02x", e->digest[b]);
+		put_hex(stdout, e->digest, sizeof(e->digest));
 		printf(" %-8s %s\n", e->template_name, name);
 	}
 	if (shown < au->at_risk)

@@ -29,6 +29,7 @@
 #include "stage.h"
 #include "sysfs.h"
 #include "tracker.h"
+#include "util.h"
 
 
 struct exec_args {
@@ -423,7 +424,7 @@ static int attempt(struct exec_ctx *x)
 	}
 	if (ikt_tracker_read(&x->t, &x->s, NULL))
 		return IKT_EXIT_ERROR;
-	if (x->attempts < sizeof(x->refusals) / sizeof(*x->refusals))
+	if (x->attempts < ARRAY_SIZE(x->refusals))
 		x->refusals[x->attempts] = x->s.guard_last_reason;
 	p_info("attempt %u refused by the guard: %s (%s)",
 		x->attempts + 1, ikt_guard_reason_str(x->s.guard_last_reason),

@@ -186,7 +186,7 @@ static int write_metrics(const char *path, const struct verify_result *res)
 	for (unsigned int b = 0; b < res->rp.nbanks; b++) {
 		const struct replay_bank *bk = &res->rp.banks[b];
 
-		for (unsigned int p = 0; p < REPLAY_NPCR; p++) {
+		for (unsigned int p = 0; p < IMA_NPCR; p++) {
 			if (!verify_checked(res, b, p))
 				continue;
 			snprintf(l, sizeof(l), "bank=\"%s\",pcr=\"%u\"", bk->name, p);

@@ -4,6 +4,10 @@
 #include "escape.h"
 #include "guard.h"
 #include "event_fmt.h"
+#include "util.h"
+
+/* the BPF side's digest (imakexec.h) is the IMA library's SHA-1 */
+_Static_assert(IKT_SHA1_LEN == IMA_SHA1_LEN, "one SHA-1 length");
 
 const char *ikt_event_type_str(uint32_t type)
 {
@@ -53,8 +57,7 @@ static void human_measure(FILE *out, const struct ikt_event *e,
 	if (e->flags & IKT_F_VIOLATION)
 		fputs("violation", out);
 	else if (e->flags & IKT_F_DIGEST_OK)
-		for (int i = 0; i < IKT_SHA1_LEN; i++)
-			fprintf(out, "%02x", e->digest[i]);
+		put_hex(out, e->digest, IKT_SHA1_LEN);
 	else
 		fputs("digest-unavailable", out);
 	fprintf(out, " %s%s", name, (e->flags & IKT_F_NAME_TRUNC) ? "..." : "");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include "guard.h"
 #include "imakexec.h"
+#include "util.h"
 
 static const struct {
 	const char *str, *why;
@@ -30,7 +31,7 @@ static const struct {
 				    "is unknown: reload the image while attached" },
 };
 
-#define N_REASONS (sizeof(reasons) / sizeof(*reasons))
+#define N_REASONS ARRAY_SIZE(reasons)
 
 const char *ikt_guard_reason_str(uint32_t r)
 {

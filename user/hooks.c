@@ -3,6 +3,7 @@
 #include <string.h>
 #include <bpf/btf.h>
 #include "hooks.h"
+#include "util.h"
 
 /* Execute-time copy functions, newest first: mainline >= 6.16's reboot
  * notifier, then the one our kernel/patches/6.1 series adds. */
@@ -28,7 +29,7 @@ static const struct ikt_hook defaults[IKT_HOOK_COUNT] = {
 	[IKT_HOOK_SEAL_OPEN] = { "seal_open", "seal: file open", false, true, 0, "bpf_lsm_file_open", "" },
 };
 
-#define N_COPY (sizeof(copy_candidates) / sizeof(*copy_candidates))
+#define N_COPY ARRAY_SIZE(copy_candidates)
 #define COPY_BIT0 16	/* funcs bits: hook i's function, 16 + c: candidate c */
 
 /* the funcs bit of a probed function name, -1 if not one of ours */

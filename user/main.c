@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "errors.h"
 #include "exitcodes.h"
+#include "util.h"
 
 #define IKT_VERSION "0.1.0"
 
@@ -32,7 +33,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: imakexec-trace COMMAND [OPTION...]\n"
 		"Track IMA measurements across kexec soft reboots.\n\nCommands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\nRun 'imakexec-trace COMMAND --help' for the options of a command.\n"
 		"Examples:\n"
@@ -67,7 +68,7 @@ int main(int argc, char **argv)
 	}
 	argp_err_exit_status = IKT_EXIT_USAGE;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		char name[64];
 
 		if (strcmp(argv[1], commands[i].name))

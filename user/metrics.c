@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdio.h>
 #include "metrics.h"
+#include "util.h"
 
 void ikt_metrics_verdict(struct prom_writer *w, const char *name, const char *help,
 			 enum ikt_verdict current)
@@ -31,7 +32,7 @@ void ikt_metrics_tracker(struct prom_writer *w, const struct ikt_state *s,
 	prom_metric(w, "imakexec_gap_entries", "gauge",
 		    "Entries the next kernel's log would miss if kexec ran now (NaN: unknown).",
 		    NULL, v->gap_known ? (double)v->gap : NAN);
-	for (size_t i = 0; i < sizeof(states) / sizeof(*states); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(states); i++) {
 		snprintf(l, sizeof(l), "state=\"%s\"", ikt_kexec_state_str(states[i]));
 		prom_metric(w, "imakexec_kexec_state", "gauge",
 			    "Current kexec image state (1 for the current one).", l,

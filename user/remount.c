@@ -9,6 +9,7 @@
 #include "errors.h"
 #include "exitcodes.h"
 #include "remount.h"
+#include "util.h"
 
 static const struct { unsigned long st, ms; } keep[] = {
 	{ ST_NOSUID, MS_NOSUID }, { ST_NODEV, MS_NODEV }, { ST_NOEXEC, MS_NOEXEC },
@@ -83,7 +84,7 @@ int ikt_remount_probe(const char *dir, struct ikt_remount *r)
 	if (ret)
 		return ret;
 	r->readonly = vfs.f_flag & ST_RDONLY;
-	for (size_t i = 0; i < sizeof(keep) / sizeof(*keep); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
 		if (vfs.f_flag & keep[i].st)
 			r->flags |= keep[i].ms;
 	return 0;

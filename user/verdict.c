@@ -2,6 +2,7 @@
 #include <string.h>
 #include "exitcodes.h"
 #include "verdict.h"
+#include "util.h"
 
 static enum ikt_kexec_state slot_state(const struct ikt_state *s,
 				       const struct ikt_config *c, __u32 slot,
@@ -97,7 +98,7 @@ const char *ikt_verdict_str(enum ikt_verdict v)
 		[IKT_V_GAP] = "GAP", [IKT_V_LOSS_ALL] = "LOSS-ALL",
 		[IKT_V_OVERFLOW] = "OVERFLOW", [IKT_V_UNKNOWN] = "UNKNOWN",
 	};
-	return (unsigned int)v < sizeof(s) / sizeof(*s) ? s[v] : "UNKNOWN";
+	return (unsigned int)v < ARRAY_SIZE(s) ? s[v] : "UNKNOWN";
 }
 
 int ikt_verdict_exit_code(enum ikt_verdict v)
@@ -122,5 +123,5 @@ const char *ikt_kexec_state_str(enum ikt_kexec_state st)
 		[IKT_KEXEC_LEGACY] = "loaded-legacy",
 		[IKT_KEXEC_PRELOADED] = "loaded-before-tracking",
 	};
-	return (unsigned int)st < sizeof(s) / sizeof(*s) ? s[st] : "invalid";
+	return (unsigned int)st < ARRAY_SIZE(s) ? s[st] : "invalid";
 }

@@ -5,14 +5,9 @@
 #include "escape.h"
 #include "json_writer.h"
 #include "verify_report.h"
+#include "util.h"
 
 #define ESC_MAX 1024
-
-static void print_hex(FILE *f, const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%02x", p[i]);
-}
 
 static void text_boundary(FILE *f, const struct verify_boundary *b)
 {
@@ -42,9 +37,9 @@ static void text_pcr(FILE *f, const struct verify_result *res, unsigned int bi, 
 	}
 	if (!b->matched[p]) {
 		fprintf(f, "MISMATCH after %" PRIu64 " entries\n  replayed ", n);
-		print_hex(f, b->pcr[p], b->size);
+		put_hex(f, b->pcr[p], b->size);
 		fprintf(f, "\n  expected ");
-		print_hex(f, b->expected[p], b->size);
+		put_hex(f, b->expected[p], b->size);
 		fprintf(f, " (%s)\n", pcr_source_name(res->src[bi][p]));
 		return;
 	}
@@ -76,7 +71,7 @@ static void text_record(FILE *f, const struct verify_result *res, const char *pa
 		ikt_escape(e->event_name, e->event_name_len, esc, sizeof(esc));
 		fprintf(f, "  absent: seq %" PRIu64 " PCR %u %s ", e->seq, e->pcr,
 			e->template_name);
-		print_hex(f, e->digest, sizeof(e->digest));
+		put_hex(f, e->digest, sizeof(e->digest));
 		fprintf(f, " %s\n", esc);
 	}
 }
@@ -96,7 +91,7 @@ void verify_report_text(FILE *f, const struct verify_result *res, const char *re
 	if (res->bnd_dropped)
 		fprintf(f, "boundary: %" PRIu64 " more not shown\n", res->bnd_dropped);
 	for (unsigned int b = 0; b < rp->nbanks; b++)
-		for (unsigned int p = 0; p < REPLAY_NPCR; p++)
+		for (unsigned int p = 0; p < IMA_NPCR; p++)
 			if (verify_checked(res, b, p))
 				text_pcr(f, res, b, p);
 	if (rp->digest_errors) {
@@ -123,7 +118,7 @@ static void json_banks(struct json_writer *w, const struct verify_result *res)
 		jw_kv_string(w, "bank", b->name);
 		jw_key(w, "pcrs");
 		jw_array_start(w);
-		for (unsigned int p = 0; p < REPLAY_NPCR; p++) {
+		for (unsigned int p = 0; p < IMA_NPCR; p++) {
 			if (!verify_checked(res, bi, p))
 				continue;
 			jw_object_start(w);
@@ -244,7 +239,7 @@ int verify_report_json(FILE *f, const struct verify_result *res, const char *rec
 	jw_kv_u64(&w, "bytes", res->bytes);
 	jw_key(&w, "pcrs");
 	jw_array_start(&w);
-	for (unsigned int p = 0; p < REPLAY_NPCR; p++) {
+	for (unsigned int p = 0; p < IMA_NPCR; p++) {
 		if (!rp->entries[p])
 			continue;
 		jw_object_start(&w);

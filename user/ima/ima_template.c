@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "imalog.h"
+#include "util.h"
 
 static const struct {
 	const char *name;
@@ -49,7 +50,6 @@ static const struct {
 	ALGO("sha3-256", 32), ALGO("sha3-384", 48), ALGO("sha3-512", 64),
 };
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* algo[0..len) need not be NUL-terminated */
 static unsigned int algo_size(const char *algo, size_t len)
@@ -101,12 +101,6 @@ int ima_template_fields(const char *name, const char **ids, unsigned int *n)
 			return 0;
 		p = end;
 	}
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
 }
 
 /* d-ng, d-ngv2, d-modsig: "[type:]algo:\0" + digest */
@@ -171,7 +165,7 @@ static int decode_field(struct ima_record *r, const struct ima_field *fl,
 
 	switch (kind) {
 	case F_D:
-		if (fl->len != IMALOG_DIGEST_SIZE && fl->len != 16) {
+		if (fl->len != IMA_SHA1_LEN && fl->len != 16) {
 			snprintf(err, errlen, "field d: digest of %u bytes, expected 20",
 				 fl->len);
 			return -1;

@@ -6,12 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "imalog.h"
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
+#include "util.h"
 
 int imalog_open(struct imalog *l, const char *path)
 {
@@ -135,21 +130,13 @@ static int get(struct imalog *l, const struct ima_record *r, size_t n, const cha
 	return -1;
 }
 
-static bool all_zero(const uint8_t *p, size_t n)
-{
-	while (n--)
-		if (*p++)
-			return false;
-	return true;
-}
-
 /* "ima": digest[20], u32 len, name[len]; builds d and n fields */
 static int read_ima_template(struct imalog *l, struct ima_record *r)
 {
 	const uint8_t *d;
 	uint32_t nlen;
 
-	if (get(l, r, IMALOG_DIGEST_SIZE + 4, "ima template digest and name length"))
+	if (get(l, r, IMA_SHA1_LEN + 4, "ima template digest and name length"))
 		return -1;
 	nlen = get_le32(l->buf + l->pos - 4);
 	if (nlen > IMALOG_EVENT_NAME_MAX) {
@@ -159,15 +146,15 @@ static int read_ima_template(struct imalog *l, struct ima_record *r)
 	}
 	if (get(l, r, nlen, "ima template event name"))
 		return -1;
-	d = l->buf + l->pos - nlen - (IMALOG_DIGEST_SIZE + 4);
+	d = l->buf + l->pos - nlen - (IMA_SHA1_LEN + 4);
 	r->data = d;
-	r->data_len = IMALOG_DIGEST_SIZE + 4 + nlen;
+	r->data_len = IMA_SHA1_LEN + 4 + nlen;
 	r->nfields = 2;
-	r->fields[0] = (struct ima_field){ "d", d, IMALOG_DIGEST_SIZE };
-	r->fields[1] = (struct ima_field){ "n", d + IMALOG_DIGEST_SIZE + 4, nlen };
+	r->fields[0] = (struct ima_field){ "d", d, IMA_SHA1_LEN };
+	r->fields[1] = (struct ima_field){ "n", d + IMA_SHA1_LEN + 4, nlen };
 	strcpy(r->file_algo, "sha1");
 	r->file_digest = d;
-	r->file_digest_len = IMALOG_DIGEST_SIZE;
+	r->file_digest_len = IMA_SHA1_LEN;
 	r->event_name = (const char *)r->fields[1].data;
 	r->event_name_len = nlen;
 	r->buf = NULL;
@@ -192,7 +179,7 @@ static int lookup_template(struct imalog *l, const struct ima_record *r, uint32_
 
 int imalog_next(struct imalog *l, struct ima_record *r)
 {
-	enum { HDR = 4 + IMALOG_DIGEST_SIZE + 4 };
+	enum { HDR = 4 + IMA_SHA1_LEN + 4 };
 	const uint8_t *hdr, *name;
 	uint32_t nlen, dlen;
 	size_t got;
@@ -221,9 +208,9 @@ int imalog_next(struct imalog *l, struct ima_record *r)
 		fail(l, r, "PCR index %u out of range 0..%u", r->pcr, IMALOG_PCR_MAX);
 		return -1;
 	}
-	memcpy(r->digest, hdr + 4, IMALOG_DIGEST_SIZE);
-	r->violation = all_zero(r->digest, IMALOG_DIGEST_SIZE);
-	nlen = get_le32(hdr + 4 + IMALOG_DIGEST_SIZE);
+	memcpy(r->digest, hdr + 4, IMA_SHA1_LEN);
+	r->violation = all_zero(r->digest, IMA_SHA1_LEN);
+	nlen = get_le32(hdr + 4 + IMA_SHA1_LEN);
 	if (nlen == 0 || nlen > IMALOG_NAME_MAX) {
 		fail(l, r, "template name length %u at offset %" PRIu64 " %s", nlen,
 		     r->offset + 24, nlen ? "exceeds 255" : "is zero");

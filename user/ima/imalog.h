@@ -24,8 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "util.h"
 
-#define IMALOG_DIGEST_SIZE 20
 #define IMALOG_NAME_MAX 255		/* template name length */
 #define IMALOG_EVENT_NAME_MAX 255	/* IMA_EVENT_NAME_LEN_MAX, "ima" template */
 #define IMALOG_DATA_MAX (1u << 20)	/* template data length */
@@ -49,7 +49,7 @@ struct ima_record {
 	uint64_t index;		/* 0-based position in the list */
 	uint64_t offset;	/* byte offset of the record */
 	uint32_t pcr;
-	uint8_t digest[IMALOG_DIGEST_SIZE];
+	uint8_t digest[IMA_SHA1_LEN];
 	bool violation;		/* template digest all zero */
 	char template_name[IMALOG_NAME_MAX + 1];
 	bool is_ima;		/* legacy "ima" template */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include "pcrs.h"
+#include "util.h"
 
 #define PCRS_LINE_MAX 4096
 /* 24 PCRs per bank and comments: anything longer is not such a file (a
@@ -23,16 +24,6 @@ const char *pcr_source_name(enum pcr_source s)
 	}
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 int pcrs_parse_hex(const char *s, size_t n, uint8_t *out, size_t size)
 {
 	size_t nd = 0;
@@ -42,7 +33,7 @@ int pcrs_parse_hex(const char *s, size_t n, uint8_t *out, size_t size)
 
 		if (isspace((unsigned char)s[i]))
 			continue;
-		v = hexval((unsigned char)s[i]);
+		v = hex_digit((unsigned char)s[i]);
 		if (v < 0 || nd >= 2 * size)
 			return -1;
 		if (nd % 2 == 0)
@@ -89,7 +80,7 @@ int pcrs_set(struct pcr_values *pv, const char *bank, unsigned int pcr,
 
 	if (!b)
 		return -1;
-	if (pcr >= REPLAY_NPCR) {
+	if (pcr >= IMA_NPCR) {
 		snprintf(err, errlen, "PCR index %u out of range 0..23", pcr);
 		return -1;
 	}
@@ -156,7 +147,7 @@ int pcrs_parse_stream(struct pcr_values *pv, const char *bank, FILE *f,
 			snprintf(err, errlen, "%s: line %u: expected \"PCR-NN: HEX\"", label, lineno);
 			return -1;
 		}
-		if (pcr >= REPLAY_NPCR) {
+		if (pcr >= IMA_NPCR) {
 			snprintf(err, errlen, "%s: line %u: PCR index %u out of range 0..23",
 				 label, lineno, pcr);
 			return -1;
@@ -230,7 +221,7 @@ int pcrs_parse_arg(struct pcr_values *pv, const char *spec, char *err, size_t er
 	if (c2) {
 		errno = 0;
 		pcr = strtoul(hex, &end, 10);
-		if (end != c2 || end == hex || errno || pcr >= REPLAY_NPCR) {
+		if (end != c2 || end == hex || errno || pcr >= IMA_NPCR) {
 			snprintf(err, errlen, "--pcr '%s': PCR index must be 0..23", spec);
 			return -1;
 		}
@@ -293,7 +284,7 @@ int pcrs_load_sysfs(struct pcr_values *pv, const char *tpmdir, char *err, size_t
 		b = pcrs_bank(pv, bank, err, errlen);
 		if (!b)
 			goto cleanup;
-		for (unsigned int i = 0; i < REPLAY_NPCR; i++) {
+		for (unsigned int i = 0; i < IMA_NPCR; i++) {
 			snprintf(path, sizeof(path), "%s/%s/%u", tpmdir, de->d_name, i);
 			if (read_value(path, val, b->size, err, errlen) ||
 			    pcrs_set(pv, bank, i, val, PCR_SRC_SYSFS, sub, sizeof(sub)))
@@ -314,7 +305,7 @@ int pcrs_load_sysfs(struct pcr_values *pv, const char *tpmdir, char *err, size_t
 				goto cleanup;
 			for (unsigned int i = 0; i < pv->nbanks; i++)
 				if (!strcmp(pv->banks[i].bank, "sha1"))
-					for (unsigned int p = 0; p < REPLAY_NPCR; p++)
+					for (unsigned int p = 0; p < IMA_NPCR; p++)
 						if (pv->banks[i].src[p] == PCR_SRC_FILE)
 							pv->banks[i].src[p] = PCR_SRC_SYSFS;
 			nbanks = 1;

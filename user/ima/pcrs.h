@@ -24,8 +24,8 @@ enum pcr_source { PCR_SRC_NONE, PCR_SRC_SYSFS, PCR_SRC_FILE, PCR_SRC_ARG };
 struct pcr_bank_values {
 	char bank[REPLAY_BANK_NAME];
 	unsigned int size;
-	enum pcr_source src[REPLAY_NPCR];	/* PCR_SRC_NONE: not set */
-	uint8_t val[REPLAY_NPCR][REPLAY_MAX_DIGEST];
+	enum pcr_source src[IMA_NPCR];	/* PCR_SRC_NONE: not set */
+	uint8_t val[IMA_NPCR][REPLAY_MAX_DIGEST];
 };
 
 struct pcr_values {

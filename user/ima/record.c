@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "record.h"
+#include "util.h"
 
 static void put_encoded(FILE *f, const char *s, size_t len)
 {
@@ -34,17 +35,16 @@ int record_write_header(FILE *f, const char *boot_id, uint64_t created)
 	return ferror(f) ? -1 : 0;
 }
 
-int record_write_entry(FILE *f, uint64_t seq, uint32_t pcr, const uint8_t digest[20],
+int record_write_entry(FILE *f, uint64_t seq, uint32_t pcr, const uint8_t digest[IMA_SHA1_LEN],
 		       const char *template_name, const char *event_name,
 		       size_t event_name_len)
 {
 	size_t tlen = template_name ? strlen(template_name) : 0;
 
-	if (!tlen || tlen > RECORD_TEMPLATE_MAX || pcr > 23)
+	if (!tlen || tlen > RECORD_TEMPLATE_MAX || pcr >= IMA_NPCR)
 		return -1;
 	fprintf(f, "entry %" PRIu64 " %u ", seq, pcr);
-	for (int i = 0; i < 20; i++)
-		fprintf(f, "%02x", digest[i]);
+	put_hex(f, digest, IMA_SHA1_LEN);
 	fputc(' ', f);
 	put_encoded(f, template_name, tlen);
 	fputc(' ', f);
@@ -70,17 +70,6 @@ int record_write(FILE *f, const char *boot_id, uint64_t created,
 	return ret ? ret : record_write_end(f, n);
 }
 
-static int hexdig(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* decodes tok into a fresh heap buffer (NUL added); -1 if malformed */
 static int decode(const char *tok, char **out, size_t *outlen)
 {
@@ -100,8 +89,8 @@ static int decode(const char *tok, char **out, size_t *outlen)
 
 			if (i + 2 >= n)
 				goto bad;
-			hi = hexdig(tok[i + 1]);
-			lo = hexdig(tok[i + 2]);
+			hi = hex_digit(tok[i + 1]);
+			lo = hex_digit(tok[i + 2]);
 			if (hi < 0 || lo < 0)
 				goto bad;
 			buf[o++] = (char)(hi << 4 | lo);
@@ -157,12 +146,12 @@ static int parse_entry(char **tok, struct record_entry *e)
 	size_t tlen;
 
 	memset(e, 0, sizeof(*e));
-	if (parse_u64(tok[1], UINT64_MAX, &e->seq) || parse_u64(tok[2], 23, &pcr) ||
+	if (parse_u64(tok[1], UINT64_MAX, &e->seq) || parse_u64(tok[2], IMA_NPCR - 1, &pcr) ||
 	    strlen(tok[3]) != 40)
 		return -1;
 	e->pcr = (uint32_t)pcr;
-	for (int i = 0; i < 20; i++) {
-		int hi = hexdig(tok[3][2 * i]), lo = hexdig(tok[3][2 * i + 1]);
+	for (int i = 0; i < IMA_SHA1_LEN; i++) {
+		int hi = hex_digit(tok[3][2 * i]), lo = hex_digit(tok[3][2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;
@@ -183,7 +172,7 @@ static int cmp_order(const void *a, const void *b, void *arg)
 {
 	const struct record_entry *e = arg;
 	const struct record_entry *x = &e[*(const size_t *)a], *y = &e[*(const size_t *)b];
-	int c = memcmp(x->digest, y->digest, 20);
+	int c = memcmp(x->digest, y->digest, IMA_SHA1_LEN);
 
 	if (c)
 		return c;
@@ -347,24 +336,24 @@ int record_boot_id(const char *path, char *buf, size_t len)
 	return n ? 0 : -EINVAL;
 }
 
-bool record_match(struct record *r, const uint8_t digest[20])
+bool record_match(struct record *r, const uint8_t digest[IMA_SHA1_LEN])
 {
 	size_t lo = 0, hi = r->n, pos;
 
 	while (lo < hi) {		/* first index with digest >= key */
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (memcmp(r->e[r->order[mid]].digest, digest, 20) < 0)
+		if (memcmp(r->e[r->order[mid]].digest, digest, IMA_SHA1_LEN) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo == r->n || memcmp(r->e[r->order[lo]].digest, digest, 20))
+	if (lo == r->n || memcmp(r->e[r->order[lo]].digest, digest, IMA_SHA1_LEN))
 		return false;
 	pos = r->next[lo];	/* group cursor kept at the group's first slot */
 	if (pos < lo)
 		pos = lo;
-	if (pos >= r->n || memcmp(r->e[r->order[pos]].digest, digest, 20))
+	if (pos >= r->n || memcmp(r->e[r->order[pos]].digest, digest, IMA_SHA1_LEN))
 		return false;
 	r->e[r->order[pos]].present = true;
 	r->next[lo] = pos + 1;

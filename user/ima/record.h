@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "util.h"
 
 #define RECORD_MAGIC "imakexec-trace-record"
 #define RECORD_VERSION 1
@@ -37,7 +38,7 @@
 struct record_entry {
 	uint64_t seq;
 	uint32_t pcr;
-	uint8_t digest[20];
+	uint8_t digest[IMA_SHA1_LEN];
 	char template_name[RECORD_TEMPLATE_MAX + 1];
 	char *event_name;		/* heap, NUL added; may contain NULs */
 	size_t event_name_len;
@@ -55,7 +56,7 @@ struct record {
 };
 
 int record_write_header(FILE *f, const char *boot_id, uint64_t created);
-int record_write_entry(FILE *f, uint64_t seq, uint32_t pcr, const uint8_t digest[20],
+int record_write_entry(FILE *f, uint64_t seq, uint32_t pcr, const uint8_t digest[IMA_SHA1_LEN],
 		       const char *template_name, const char *event_name,
 		       size_t event_name_len);
 /* writes the trailer and flushes; 0 or -1 */
@@ -73,7 +74,7 @@ int record_boot_id(const char *path, char *buf, size_t len);
 
 /* after record_read: mark the first not yet present entry with this
  * digest as present; returns true if one was marked */
-bool record_match(struct record *r, const uint8_t digest[20]);
+bool record_match(struct record *r, const uint8_t digest[IMA_SHA1_LEN]);
 size_t record_absent(const struct record *r);
 
 #endif

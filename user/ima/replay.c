@@ -2,6 +2,7 @@
 /* PCR replay with OpenSSL EVP; see replay.h. */
 #include <string.h>
 #include "replay.h"
+#include "util.h"
 
 static const struct {
 	const char *bank;
@@ -17,7 +18,7 @@ static const struct {
 /* OpenSSL name of a TPM bank, NULL if unknown */
 static const char *bank_evp_name(const char *bank)
 {
-	for (size_t i = 0; i < sizeof(bank_names) / sizeof(bank_names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(bank_names); i++)
 		if (!strcmp(bank_names[i].bank, bank))
 			return bank_names[i].evp;
 	return NULL;
@@ -101,24 +102,16 @@ int replay_add_bank(struct replay *rp, const char *bank)
 	return (int)rp->nbanks++;
 }
 
-static bool is_zero(const uint8_t *p, size_t n)
-{
-	while (n--)
-		if (*p++)
-			return false;
-	return true;
-}
-
 void replay_expect(struct replay *rp, int bank, unsigned int pcr, const uint8_t *val)
 {
 	struct replay_bank *b = &rp->banks[bank];
 
-	if (pcr >= REPLAY_NPCR)
+	if (pcr >= IMA_NPCR)
 		return;
 	b->want[pcr] = true;
 	memcpy(b->expected[pcr], val, b->size);
 	/* a PCR still in its reset state matches before any entry */
-	b->matched[pcr] = rp->entries[pcr] == 0 && is_zero(val, b->size);
+	b->matched[pcr] = rp->entries[pcr] == 0 && all_zero(val, b->size);
 	b->match_index[pcr] = -1;
 	b->entries_at_match[pcr] = 0;
 }
@@ -171,16 +164,16 @@ static void note_match(struct replay *rp, struct replay_bank *b, unsigned int pc
 
 int replay_extend(struct replay *rp, const struct ima_record *rec, bool *digest_ok)
 {
-	uint8_t digest[REPLAY_MAX_DIGEST], sha1d[IMALOG_DIGEST_SIZE];
+	uint8_t digest[REPLAY_MAX_DIGEST], sha1d[IMA_SHA1_LEN];
 	unsigned int pcr = rec->pcr;
 
 	*digest_ok = true;
-	if (pcr >= REPLAY_NPCR)
+	if (pcr >= IMA_NPCR)
 		return -1;
 	if (!rec->violation) {
 		if (replay_template_hash(rp->ctx, rp->sha1, rec, sha1d))
 			return -1;
-		if (memcmp(sha1d, rec->digest, IMALOG_DIGEST_SIZE)) {
+		if (memcmp(sha1d, rec->digest, IMA_SHA1_LEN)) {
 			*digest_ok = false;
 			if (rp->first_digest_error < 0)
 				rp->first_digest_error = (int64_t)rec->index;

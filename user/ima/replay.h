@@ -21,8 +21,8 @@
 #include <stdint.h>
 #include <openssl/evp.h>
 #include "imalog.h"
+#include "util.h"
 
-#define REPLAY_NPCR 24
 #define REPLAY_MAX_BANKS 8
 #define REPLAY_MAX_DIGEST 64
 #define REPLAY_BANK_NAME 16
@@ -33,14 +33,14 @@ struct replay_bank {
 	EVP_MD_CTX *ctx;		/* this bank's context, reused per hash */
 	bool is_sha1;			/* reuse the template-digest SHA-1 */
 	unsigned int size;
-	uint8_t pcr[REPLAY_NPCR][REPLAY_MAX_DIGEST];
-	uint8_t pcr_pad[REPLAY_NPCR][REPLAY_MAX_DIGEST];	/* SHA-1-padded replay */
-	bool padded[REPLAY_NPCR];	/* the match was of the padded replay */
-	bool want[REPLAY_NPCR];		/* expected value set */
-	uint8_t expected[REPLAY_NPCR][REPLAY_MAX_DIGEST];
-	bool matched[REPLAY_NPCR];
-	int64_t match_index[REPLAY_NPCR];	/* list index; -1: before any entry */
-	uint64_t entries_at_match[REPLAY_NPCR];	/* entries of this PCR by then */
+	uint8_t pcr[IMA_NPCR][REPLAY_MAX_DIGEST];
+	uint8_t pcr_pad[IMA_NPCR][REPLAY_MAX_DIGEST];	/* SHA-1-padded replay */
+	bool padded[IMA_NPCR];	/* the match was of the padded replay */
+	bool want[IMA_NPCR];		/* expected value set */
+	uint8_t expected[IMA_NPCR][REPLAY_MAX_DIGEST];
+	bool matched[IMA_NPCR];
+	int64_t match_index[IMA_NPCR];	/* list index; -1: before any entry */
+	uint64_t entries_at_match[IMA_NPCR];	/* entries of this PCR by then */
 };
 
 struct replay {
@@ -50,7 +50,7 @@ struct replay {
 	EVP_MD *sha1;			/* fetched once, owned */
 	uint64_t total;			/* records replayed */
 	uint64_t violations;
-	uint64_t entries[REPLAY_NPCR];	/* records per PCR */
+	uint64_t entries[IMA_NPCR];	/* records per PCR */
 	uint64_t digest_errors;		/* template digest != SHA-1(data) */
 	int64_t first_digest_error;	/* list index, -1 if none */
 };

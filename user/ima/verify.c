@@ -72,7 +72,7 @@ static int setup_banks(struct verify_result *res, const struct pcr_values *pv,
 			snprintf(err, errlen, "cannot replay PCR bank %s", v->bank);
 			return -1;
 		}
-		for (unsigned int p = 0; p < REPLAY_NPCR; p++) {
+		for (unsigned int p = 0; p < IMA_NPCR; p++) {
 			if (v->src[p] == PCR_SRC_NONE)
 				continue;
 			res->src[b][p] = v->src[p];
@@ -172,7 +172,7 @@ int verify_run(const char *log, const char *const *priors, unsigned int nprior,
 	if (replay_list(res, log, true, rec, err, errlen))
 		return -1;
 	for (unsigned int b = 0; b < res->rp.nbanks; b++) {
-		for (unsigned int p = 0; p < REPLAY_NPCR; p++) {
+		for (unsigned int p = 0; p < IMA_NPCR; p++) {
 			if (!verify_checked(res, b, p))
 				continue;
 			res->checked++;

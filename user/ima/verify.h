@@ -43,7 +43,7 @@ struct verify_result {
 	unsigned int nboots;	/* priors + the current list */
 	uint64_t bytes;
 	struct replay rp;		/* banks, running PCRs, counts */
-	enum pcr_source src[REPLAY_MAX_BANKS][REPLAY_NPCR];
+	enum pcr_source src[REPLAY_MAX_BANKS][IMA_NPCR];
 	struct verify_boundary *bnd;
 	size_t nbnd;
 	uint64_t bnd_dropped;		/* beyond VERIFY_MAX_BOUNDARIES */
