@@ -12,25 +12,51 @@ static const char *const copy_candidates[] = {
 	"ima_kexec_execute_copy",
 };
 
-static const struct ikt_hook defaults[IKT_HOOK_COUNT] = {
-	[IKT_HOOK_ADD_ENTER] = { "add_entry_enter", "IMA appends (in flight)", true, false, 0, "ima_add_template_entry", "" },
-	[IKT_HOOK_ADD_EXIT] = { "add_entry_exit", "IMA appends", true, false, 0, "ima_add_template_entry", "" },
-	[IKT_HOOK_SNAPSHOT] = { "snapshot_exit", "IMA list snapshot at kexec load", false, false, 0, "ima_add_kexec_buffer", "" },
-	[IKT_HOOK_FILE_LOAD] = { "kexec_file_load_exit", "kexec_file_load syscall", false, false, 0, "__x64_sys_kexec_file_load", "" },
-	[IKT_HOOK_LEGACY_LOAD] = { "kexec_load_exit", "kexec_load syscall (legacy)", false, false, 0, "__x64_sys_kexec_load", "" },
-	[IKT_HOOK_EXECUTE] = { "kexec_execute", "kexec execute", false, false, 0, "kernel_kexec", "" },
-	[IKT_HOOK_COPY] = { "copy_exit", "IMA list copy at kexec execute", false, false, 0, "", "" },
-	[IKT_HOOK_READ_FILE] = { "read_file", "kernel/initramfs files read for kexec", false, true, 0, "bpf_lsm_kernel_read_file", "" },
-	[IKT_HOOK_LOAD_DATA] = { "load_data", "kernel image loaded by kexec_load", false, true, 0, "bpf_lsm_kernel_load_data", "" },
-	[IKT_HOOK_GUARD] = { "guard_capable", "kexec guard (reboot capability check)", false, true, 0, "bpf_lsm_capable", "" },
-	[IKT_HOOK_REBOOT_EXIT] = { "reboot_exit", "reboot syscall return (lifts the seal)", false, false, 0, "__x64_sys_reboot", "" },
-	[IKT_HOOK_SEAL_EXEC] = { "seal_exec", "seal: exec", false, true, 0, "bpf_lsm_bprm_check_security", "" },
-	[IKT_HOOK_SEAL_MMAP] = { "seal_mmap", "seal: executable mmap", false, true, 0, "bpf_lsm_mmap_file", "" },
-	[IKT_HOOK_SEAL_OPEN] = { "seal_open", "seal: file open", false, true, 0, "bpf_lsm_file_open", "" },
+/* Syscall entry points are wrappers named after the architecture; the
+ * first prefix whose kexec_file_load is in BTF names them all. */
+static const char *const syscall_prefixes[] = {
+	"__x64_sys_", "__arm64_sys_", "__riscv_sys_", "__s390x_sys_", "sys_",
 };
 
+#define HOOK(id, p, w, ...) [id] = { .prog = p, .what = w, __VA_ARGS__ }
+static const struct ikt_hook defaults[IKT_HOOK_COUNT] = {
+	HOOK(IKT_HOOK_ADD_ENTER, "add_entry_enter", "IMA appends (in flight)",
+	     .required = true, .func = "ima_add_template_entry"),
+	HOOK(IKT_HOOK_ADD_EXIT, "add_entry_exit", "IMA appends",
+	     .required = true, .func = "ima_add_template_entry"),
+	HOOK(IKT_HOOK_SNAPSHOT, "snapshot_exit", "IMA list snapshot at kexec load",
+	     .func = "ima_add_kexec_buffer"),
+	HOOK(IKT_HOOK_FILE_LOAD, "kexec_file_load_exit", "kexec_file_load syscall",
+	     .syscall = true, .func = "kexec_file_load"),
+	HOOK(IKT_HOOK_LEGACY_LOAD, "kexec_load_exit", "kexec_load syscall (legacy)",
+	     .syscall = true, .func = "kexec_load"),
+	HOOK(IKT_HOOK_EXECUTE, "kexec_execute", "kexec execute", .func = "kernel_kexec"),
+	HOOK(IKT_HOOK_COPY, "copy_exit", "IMA list copy at kexec execute"),	/* discovered */
+	HOOK(IKT_HOOK_READ_FILE, "read_file", "kernel/initramfs files read for kexec",
+	     .lsm = true, .func = "bpf_lsm_kernel_read_file"),
+	HOOK(IKT_HOOK_LOAD_DATA, "load_data", "kernel image loaded by kexec_load",
+	     .lsm = true, .func = "bpf_lsm_kernel_load_data"),
+	HOOK(IKT_HOOK_GUARD, "guard_capable", "kexec guard (reboot capability check)",
+	     .lsm = true, .func = "bpf_lsm_capable"),
+	HOOK(IKT_HOOK_REBOOT_EXIT, "reboot_exit", "reboot syscall return (lifts the seal)",
+	     .syscall = true, .func = "reboot"),
+	HOOK(IKT_HOOK_SEAL_EXEC, "seal_exec", "seal: exec",
+	     .lsm = true, .func = "bpf_lsm_bprm_check_security"),
+	HOOK(IKT_HOOK_SEAL_MMAP, "seal_mmap", "seal: executable mmap",
+	     .lsm = true, .func = "bpf_lsm_mmap_file"),
+	HOOK(IKT_HOOK_SEAL_OPEN, "seal_open", "seal: file open",
+	     .lsm = true, .func = "bpf_lsm_file_open"),
+};
+#undef HOOK
+
 #define N_COPY ARRAY_SIZE(copy_candidates)
-#define COPY_BIT0 16	/* funcs bits: hook i's function, 16 + c: candidate c */
+#define N_PREFIX ARRAY_SIZE(syscall_prefixes)
+/* funcs bits: hook i's function, 16 + c: copy candidate c, and the index
+ * of the syscall prefix found + 1 in 3 bits from 24 (0: none recorded,
+ * pins of older versions: then x86_64's) */
+#define COPY_BIT0 16
+#define PREFIX_SHIFT 24
+#define PREFIX_MASK 7u
 
 /* the funcs bit of a probed function name, -1 if not one of ours */
 static int func_bit(const char *name)
@@ -64,6 +90,34 @@ static bool has_func(const struct func_source *src, const char *name)
 	return has;
 }
 
+/* hook i is the syscall h->func: name it with this kernel's wrapper
+ * prefix (probed in BTF once, or taken from the recorded bits) */
+static bool syscall_func(const struct func_source *src, int i, struct ikt_hook *h)
+{
+	char name[sizeof(h->func)];
+	unsigned int idx;
+
+	if (src->btf) {
+		for (idx = 0; idx < N_PREFIX; idx++) {
+			snprintf(name, sizeof(name), "%s%s", syscall_prefixes[idx], h->func);
+			if (btf__find_by_name_kind(src->btf, name, BTF_KIND_FUNC) >= 0)
+				break;
+		}
+		if (idx == N_PREFIX)
+			return false;
+		*src->found |= 1u << i | (idx + 1) << PREFIX_SHIFT;
+	} else {
+		if (!(src->recorded & (1u << i)))
+			return false;
+		idx = (src->recorded >> PREFIX_SHIFT) & PREFIX_MASK;
+		idx = idx && idx <= N_PREFIX ? idx - 1 : 0;
+		*src->found |= 1u << i | (idx + 1) << PREFIX_SHIFT;
+	}
+	snprintf(name, sizeof(name), "%s%s", syscall_prefixes[idx], h->func);
+	memcpy(h->func, name, sizeof(name));
+	return true;
+}
+
 static void probe(struct ikt_hooks *hs, const struct func_source *src, bool bpf_lsm)
 {
 	memcpy(hs->h, defaults, sizeof(defaults));
@@ -88,6 +142,14 @@ static void probe(struct ikt_hooks *hs, const struct func_source *src, bool bpf_
 			snprintf(h->reason, sizeof(h->reason),
 				 "bpf not in /sys/kernel/security/lsm: boot with lsm=...,bpf");
 			continue;
+		} else if (h->syscall) {
+			if (!syscall_func(src, i, h)) {
+				h->status = IKT_HOOK_MISSING;
+				snprintf(h->reason, sizeof(h->reason), "no %s syscall wrapper in "
+					 "kernel BTF (looked for %s%s and %zu other prefixes)",
+					 h->func, syscall_prefixes[0], h->func, N_PREFIX - 1);
+				continue;
+			}
 		} else if (!has_func(src, h->func)) {
 			h->status = IKT_HOOK_MISSING;
 			snprintf(h->reason, sizeof(h->reason), "%s not in kernel BTF%s",

@@ -41,6 +41,7 @@ struct ikt_hook {
 	const char *what;	/* what it traces, for the user */
 	bool required;
 	bool lsm;
+	bool syscall;		/* func is a syscall: prefixed with the arch's wrapper */
 	enum ikt_hook_status status;
 	char func[64];		/* kernel function resolved (copy: discovered) */
 	char reason[160];

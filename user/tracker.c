@@ -42,9 +42,27 @@ int ikt_parse_ringbuf_kb(const char *s, unsigned int *kb)
 	return 0;
 }
 
-static struct bpf_program *prog_of(struct imakexec_bpf *skel, const char *name)
+/* the skeleton's program for each hook: a renamed program fails to build */
+static struct bpf_program *prog_of(const struct imakexec_bpf *skel, enum ikt_hook_id id)
 {
-	return bpf_object__find_program_by_name(skel->obj, name);
+	struct bpf_program *const progs[IKT_HOOK_COUNT] = {
+		[IKT_HOOK_ADD_ENTER] = skel->progs.add_entry_enter,
+		[IKT_HOOK_ADD_EXIT] = skel->progs.add_entry_exit,
+		[IKT_HOOK_SNAPSHOT] = skel->progs.snapshot_exit,
+		[IKT_HOOK_FILE_LOAD] = skel->progs.kexec_file_load_exit,
+		[IKT_HOOK_LEGACY_LOAD] = skel->progs.kexec_load_exit,
+		[IKT_HOOK_EXECUTE] = skel->progs.kexec_execute,
+		[IKT_HOOK_COPY] = skel->progs.copy_exit,
+		[IKT_HOOK_READ_FILE] = skel->progs.read_file,
+		[IKT_HOOK_LOAD_DATA] = skel->progs.load_data,
+		[IKT_HOOK_GUARD] = skel->progs.guard_capable,
+		[IKT_HOOK_REBOOT_EXIT] = skel->progs.reboot_exit,
+		[IKT_HOOK_SEAL_EXEC] = skel->progs.seal_exec,
+		[IKT_HOOK_SEAL_MMAP] = skel->progs.seal_mmap,
+		[IKT_HOOK_SEAL_OPEN] = skel->progs.seal_open,
+	};
+
+	return progs[id];
 }
 
 /* Which kexec slots were already loaded before tracking, this kernel's
@@ -177,13 +195,20 @@ int ikt_tracker_load(struct ikt_tracker *t, const struct ikt_env *env,
 	bpf_map__set_max_entries(t->skel->maps.events, o->ringbuf_kb * 1024);
 	for (int i = 0; i < IKT_HOOK_COUNT; i++) {
 		struct ikt_hook *h = &t->hooks.h[i];
-		struct bpf_program *p = prog_of(t->skel, h->prog);
+		struct bpf_program *p = prog_of(t->skel, i);
 
+		/* pins are named after the program: the table must agree */
+		if (strcmp(bpf_program__name(p), h->prog)) {
+			p_err("internal error: hook %d is program %s, the table says %s",
+			      i, bpf_program__name(p), h->prog);
+			return IKT_EXIT_ERROR;
+		}
 		if (h->status != IKT_HOOK_AVAILABLE) {
 			bpf_program__set_autoload(p, false);
 			continue;
 		}
-		if (i == IKT_HOOK_COPY)
+		/* discovered (copy) or arch-prefixed (syscalls) at run time */
+		if (i == IKT_HOOK_COPY || h->syscall)
 			bpf_program__set_attach_target(p, 0, h->func);
 	}
 	ret = imakexec_bpf__load(t->skel);
@@ -205,7 +230,7 @@ int ikt_tracker_load(struct ikt_tracker *t, const struct ikt_env *env,
 
 		if (h->status != IKT_HOOK_AVAILABLE)
 			continue;
-		l = bpf_program__attach(prog_of(t->skel, h->prog));
+		l = bpf_program__attach(prog_of(t->skel, i));
 		if (!l) {
 			h->status = IKT_HOOK_FAILED;
 			snprintf(h->reason, sizeof(h->reason), "attaching to %s failed: %s",

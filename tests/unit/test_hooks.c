@@ -15,8 +15,8 @@ static const char *const common[] = {
 	"kernel_kexec", "bpf_lsm_kernel_read_file", "bpf_lsm_kernel_load_data", NULL,
 };
 
-/* a kernel BTF with the common functions plus extra (NULL-terminated) */
-static struct btf *kernel_btf(const char *const *extra)
+/* a kernel BTF with the base functions plus extra (NULL-terminated) */
+static struct btf *btf_of(const char *const *base, const char *const *extra)
 {
 	struct btf *b = btf__new_empty();
 	int proto;
@@ -24,11 +24,16 @@ static struct btf *kernel_btf(const char *const *extra)
 	assert_non_null(b);
 	proto = btf__add_func_proto(b, 0);
 	assert_true(proto > 0);
-	for (int i = 0; common[i]; i++)
-		assert_true(btf__add_func(b, common[i], BTF_FUNC_GLOBAL, proto) > 0);
+	for (int i = 0; base[i]; i++)
+		assert_true(btf__add_func(b, base[i], BTF_FUNC_GLOBAL, proto) > 0);
 	for (int i = 0; extra && extra[i]; i++)
 		assert_true(btf__add_func(b, extra[i], BTF_FUNC_GLOBAL, proto) > 0);
 	return b;
+}
+
+static struct btf *kernel_btf(const char *const *extra)
+{
+	return btf_of(common, extra);
 }
 
 /* probe from BTF, then from the recorded funcs: identical results */
@@ -111,6 +116,33 @@ static void test_no_btf_traces_nothing(void **state)
 		assert_int_equal(hs.h[i].status, IKT_HOOK_MISSING);
 }
 
+/* syscall hooks take the wrapper prefix the kernel has (arm64 here), and
+ * the pinned readers name them the same from the recorded bits */
+static void test_syscall_prefix_found_at_run_time(void **state)
+{
+	static const char *const arm64[] = {
+		"ima_add_template_entry", "__arm64_sys_kexec_file_load",
+		"__arm64_sys_kexec_load", "__arm64_sys_reboot", "kernel_kexec",
+		"bpf_lsm_capable", NULL,
+	};
+	struct btf *b = btf_of(arm64, NULL);
+	struct ikt_hooks hs, again;
+
+	(void)state;
+	ikt_hooks_probe(&hs, b, true);
+	btf__free(b);
+	assert_int_equal(hs.h[IKT_HOOK_FILE_LOAD].status, IKT_HOOK_AVAILABLE);
+	assert_string_equal(hs.h[IKT_HOOK_FILE_LOAD].func, "__arm64_sys_kexec_file_load");
+	assert_string_equal(hs.h[IKT_HOOK_LEGACY_LOAD].func, "__arm64_sys_kexec_load");
+	assert_string_equal(hs.h[IKT_HOOK_REBOOT_EXIT].func, "__arm64_sys_reboot");
+	ikt_hooks_probe_recorded(&again, hs.funcs, true);
+	assert_string_equal(again.h[IKT_HOOK_REBOOT_EXIT].func, "__arm64_sys_reboot");
+	/* pins of older versions recorded no prefix: they ran on x86_64 */
+	ikt_hooks_probe_recorded(&again, 1u << IKT_HOOK_FILE_LOAD, true);
+	assert_string_equal(again.h[IKT_HOOK_FILE_LOAD].func, "__x64_sys_kexec_file_load");
+	assert_int_equal(again.h[IKT_HOOK_LEGACY_LOAD].status, IKT_HOOK_MISSING);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -119,6 +151,7 @@ int main(void)
 		cmocka_unit_test(test_execute_copy_patched_and_mainline),
 		cmocka_unit_test(test_no_bpf_lsm),
 		cmocka_unit_test(test_no_btf_traces_nothing),
+		cmocka_unit_test(test_syscall_prefix_found_at_run_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
