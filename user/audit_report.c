@@ -16,7 +16,7 @@ void ikt_audit_print_json(const struct ikt_audit *au, const struct ikt_view *v,
 
 	jw_init(&w, stdout);
 	jw_object_start(&w);
-	jw_kv_u64(&w, "version", 1);
+	jw_kv_u64(&w, "version", 2);	/* 2: entries[].template_digest (was digest) */
 	jw_kv_string(&w, "verdict", ikt_verdict_str(au->verdict));
 	jw_kv_string(&w, "reason", au->why);
 	jw_kv_string(&w, "carry_mode", ikt_carry_mode_str(v->mode));
@@ -35,7 +35,7 @@ void ikt_audit_print_json(const struct ikt_audit *au, const struct ikt_view *v,
 		jw_object_start(&w);
 		jw_kv_u64(&w, "seq", e->seq);
 		jw_kv_u64(&w, "pcr", e->pcr);
-		jw_key(&w, "digest");
+		jw_key(&w, "template_digest");
 		jw_hex(&w, e->digest, sizeof(e->digest));
 		jw_kv_string(&w, "template", e->template_name);
 		jw_kv_bytes(&w, "name", e->event_name, e->event_name_len);

@@ -479,7 +479,7 @@ def auditverify_checks(log, r, facts, problems):
     want_rc = 1 if lost else 0
     if log["tool_rc"].get("audit") != want_rc:
         problems.append("audit_rc_%s_want_%d" % (log["tool_rc"].get("audit"), want_rc))
-    predicted = [(e["seq"], e["digest"]) for e in au.get("entries", [])]
+    predicted = [(e["seq"], e["template_digest"]) for e in au.get("entries", [])]
     first = r.get("carried", 0)
     observed = [(first + i, e["digest"].hex()) for i, e in enumerate(lost)]
     if predicted != observed:
