@@ -34,6 +34,10 @@ struct monitor {
 	struct ikt_state st;	/* as of the last refresh */
 	uint64_t events, measures;
 	uint64_t drops_seen;	/* state.drops when last reported */
+	uint64_t drops0;	/* state.drops when this monitor started */
+	uint64_t short_records;	/* ring records shorter than an event */
+	struct ikt_state metrics_st;	/* state the metrics file was written with */
+	time_t metrics_t;	/* when it was written */
 	struct json_writer w;
 	int err;
 };
@@ -96,18 +100,16 @@ static int refresh(struct monitor *m)
 /* rewrite the metrics file when something changed, at most once a second */
 static int update_metrics(struct monitor *m, bool force)
 {
-	static struct ikt_state last;
-	static time_t last_t;
 	time_t now = time(NULL);
 
-	if (!m->a->prom || (!force && now == last_t))
+	if (!m->a->prom || (!force && now == m->metrics_t))
 		return 0;
 	if (refresh(m))
 		return -EIO;
-	if (!force && !memcmp(&last, &m->st, sizeof(last)))
+	if (!force && !memcmp(&m->metrics_st, &m->st, sizeof(m->st)))
 		return 0;
-	last = m->st;
-	last_t = now;
+	m->metrics_st = m->st;
+	m->metrics_t = now;
 	return ikt_metrics_write_file(m->a->prom, &m->st, &m->view);
 }
 
@@ -120,8 +122,10 @@ static int on_event(void *ctx, void *data, size_t size)
 	struct monitor *m = ctx;
 	const struct ikt_event *e = data;
 
-	if (size < sizeof(*e))
+	if (size < sizeof(*e)) {	/* not from our programs: counted, said at the end */
+		m->short_records++;
 		return 0;
+	}
 	if (e->type != IKT_EV_MEASURE)
 		refresh(m);
 	if (m->a->json) {
@@ -173,14 +177,17 @@ static int report_drops(struct monitor *m)
 	return 0;
 }
 
-static void summary(struct monitor *m, uint64_t drops)
+static void summary(struct monitor *m)
 {
+	uint64_t drops = m->drops_seen - m->drops0;
+
 	if (m->a->json) {
 		jw_object_start(&m->w);
 		jw_kv_string(&m->w, "type", "summary");
 		jw_kv_u64(&m->w, "events", m->events);
 		jw_kv_u64(&m->w, "measurements", m->measures);
 		jw_kv_u64(&m->w, "ringbuf_drops", drops);
+		jw_kv_u64(&m->w, "short_records", m->short_records);
 		jw_kv_u64(&m->w, "ima_count", m->view.count);
 		jw_kv_string(&m->w, "kexec_state", ikt_kexec_state_str(m->view.normal));
 		jw_kv_string(&m->w, "verdict", ikt_verdict_str(m->view.verdict));
@@ -195,6 +202,9 @@ static void summary(struct monitor *m, uint64_t drops)
 	       ikt_kexec_state_str(m->view.normal), ikt_verdict_str(m->view.verdict));
 	if (m->view.gap_known && m->view.verdict != IKT_V_NOT_LOADED)
 		printf(", gap %" PRIu64, m->view.gap);
+	if (m->short_records)
+		printf(", %" PRIu64 " ring records too short to be events (skipped)",
+		       m->short_records);
 	printf("\n");
 }
 
@@ -206,6 +216,72 @@ static void print_hooks(const struct ikt_tracker *t)
 		if (h->status != IKT_HOOK_ATTACHED)
 			p_info("not traced: %s (%s)", h->what, h->reason);
 	}
+}
+
+/* open (or, not attached, load) the tracker and the ring; 0 or an exit code */
+static int start(struct monitor *m, struct ikt_tracker *t, struct ikt_env *env,
+		 struct ring_buffer **rb)
+{
+	int ret;
+
+	m->t = t;
+	m->env = env;
+	jw_init(&m->w, stdout);
+	ret = ikt_tracker_open_cmd(t, env, IKT_NEED_PRIV | IKT_NEED_BTF | IKT_NEED_IMA |
+				   IKT_NEED_KEXEC);
+	if (ret == IKT_EXIT_NOTATTACHED) {
+		p_info("not attached; tracking for this process only");
+		ret = ikt_tracker_load(t, env, &m->a->load);
+	}
+	if (ret)
+		return ret;
+	print_hooks(t);
+	if ((ret = refresh(m))) {
+		p_err("cannot read tracker state: %s", strerror(-ret));
+		return IKT_EXIT_ERROR;
+	}
+	m->drops0 = m->drops_seen = m->st.drops;
+	*rb = ring_buffer__new(t->events_fd, on_event, m, NULL);
+	if (!*rb) {
+		p_err("cannot open the event ring buffer: %s", strerror(errno));
+		return IKT_EXIT_ERROR;
+	}
+	return 0;
+}
+
+/* until a signal, --duration or --count: 0 or an exit code */
+static int run(struct monitor *m, struct ring_buffer *rb)
+{
+	struct timespec start_ts, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &start_ts);
+	while (!stop) {
+		/* measure events wake us only in batches: drain on timeout too */
+		int n = ring_buffer__poll(rb, 100);
+
+		if (n == 0)
+			n = ring_buffer__consume(rb);
+		if (n == COUNT_REACHED)
+			n = 0;
+		if (n < 0 && n != -EINTR) {
+			p_err("reading events failed: %s", strerror(-n));
+			return IKT_EXIT_ERROR;
+		}
+		/* fflush returns 0 with nothing buffered: ferror keeps a failed
+		 * line-buffered write of the human output */
+		if (!m->err && (report_drops(m) || fflush(stdout) || ferror(stdout)))
+			m->err = -EIO;
+		if (m->err) {
+			p_err("writing events failed: %s", strerror(-m->err));
+			return IKT_EXIT_ERROR;
+		}
+		if (update_metrics(m, false))
+			return IKT_EXIT_ERROR;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (m->a->duration_s && (uint64_t)(now.tv_sec - start_ts.tv_sec) >= m->a->duration_s)
+			break;
+	}
+	return 0;
 }
 
 int cmd_monitor(int argc, char **argv)
@@ -224,81 +300,26 @@ int cmd_monitor(int argc, char **argv)
 	struct monitor m = { .a = &a };
 	struct ring_buffer *rb = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
-	uint64_t drops0;	/* state.drops when this monitor started */
 	struct ikt_tracker t;
 	struct ikt_env env;
-	struct timespec start, now;
 	int ret;
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
 		return IKT_EXIT_USAGE;
 	ikt_msg_json(a.json);
-	m.t = &t;
-	m.env = &env;
-	jw_init(&m.w, stdout);
-	ret = ikt_tracker_open_cmd(&t, &env, IKT_NEED_PRIV | IKT_NEED_BTF | IKT_NEED_IMA |
-				   IKT_NEED_KEXEC);
-	if (ret == IKT_EXIT_NOTATTACHED) {
-		p_info("not attached; tracking for this process only");
-		ret = ikt_tracker_load(&t, &env, &a.load);
-	}
-	if (ret)
+	if ((ret = start(&m, &t, &env, &rb)))
 		goto cleanup;
-	print_hooks(&t);
-	if ((ret = refresh(&m))) {
-		p_err("cannot read tracker state: %s", strerror(-ret));
-		ret = IKT_EXIT_ERROR;
-		goto cleanup;
-	}
-	drops0 = m.drops_seen = m.st.drops;
-	rb = ring_buffer__new(t.events_fd, on_event, &m, NULL);
-	if (!rb) {
-		p_err("cannot open the event ring buffer: %s",
-			strerror(errno));
-		ret = IKT_EXIT_ERROR;
-		goto cleanup;
-	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	p_info("monitoring (IMA list %" PRIu64 " entries, kexec %s); "
-		"Ctrl-C to stop", m.view.count, ikt_kexec_state_str(m.view.normal));
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	while (!stop) {
-		/* measure events wake us only in batches: drain on timeout too */
-		int n = ring_buffer__poll(rb, 100);
-
-		if (n == 0)
-			n = ring_buffer__consume(rb);
-		if (n == COUNT_REACHED)
-			n = 0;
-		if (n < 0 && n != -EINTR) {
-			p_err("reading events failed: %s", strerror(-n));
-			ret = IKT_EXIT_ERROR;
-			break;
-		}
-		/* fflush returns 0 with nothing buffered: ferror keeps a failed
-		 * line-buffered write of the human output */
-		if (!m.err && (report_drops(&m) || fflush(stdout) || ferror(stdout)))
-			m.err = -EIO;
-		if (m.err) {
-			p_err("writing events failed: %s", strerror(-m.err));
-			ret = IKT_EXIT_ERROR;
-			break;
-		}
-		if (update_metrics(&m, false)) {
-			ret = IKT_EXIT_ERROR;
-			break;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (a.duration_s && (uint64_t)(now.tv_sec - start.tv_sec) >= a.duration_s)
-			break;
-	}
+	p_info("monitoring (IMA list %" PRIu64 " entries, kexec %s); Ctrl-C to stop",
+	       m.view.count, ikt_kexec_state_str(m.view.normal));
+	ret = run(&m, rb);
 	/* drain what is already queued unless a count limit was reached */
 	if (!m.err && !(a.count && m.events >= a.count))
 		ring_buffer__consume(rb);
 	report_drops(&m);
 	refresh(&m);
-	summary(&m, m.drops_seen - drops0);
+	summary(&m);
 	if (update_metrics(&m, true))
 		ret = IKT_EXIT_ERROR;
 cleanup:

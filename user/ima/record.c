@@ -193,6 +193,79 @@ static int build_index(struct record *r)
 
 enum { ST_MAGIC, ST_BOOT, ST_CREATED, ST_ENTRIES, ST_DONE };
 
+/* a line read by fgets into line (linecap bytes): its newline becomes the
+ * NUL; NULL, or why the line is refused */
+static const char *end_line(char *line, size_t linecap)
+{
+	size_t len = strlen(line);
+
+	if (len == linecap - 1 && line[len - 1] != '\n')
+		return "line too long";
+	if (len == 0 || line[len - 1] != '\n')
+		return "line not terminated (truncated file, or a NUL byte)";
+	line[--len] = '\0';
+	return len > RECORD_LINE_MAX ? "line too long" : NULL;
+}
+
+/* the header line state expects: NULL, or why it is not that line */
+static const char *header_line(int state, char **tok, int nt, struct record *r)
+{
+	uint64_t v;
+
+	switch (state) {
+	case ST_MAGIC:
+		if (nt != 2 || strcmp(tok[0], RECORD_MAGIC))
+			return "not an imakexec-trace record";
+		if (parse_u64(tok[1], UINT32_MAX, &v) || v != RECORD_VERSION)
+			return "unsupported record version";
+		r->version = (unsigned int)v;
+		return NULL;
+	case ST_BOOT:
+		if (nt != 2 || strcmp(tok[0], "boot_id") || strlen(tok[1]) >= sizeof(r->boot_id) ||
+		    strspn(tok[1], "0123456789abcdefABCDEF-") != strlen(tok[1]))
+			return "expected \"boot_id ID\"";
+		strcpy(r->boot_id, tok[1]);
+		return NULL;
+	case ST_CREATED:
+		if (nt != 2 || strcmp(tok[0], "created") ||
+		    parse_u64(tok[1], UINT64_MAX, &r->created))
+			return "expected \"created SECONDS\"";
+		return NULL;
+	default:
+		return "data after the \"end\" line";
+	}
+}
+
+/* a line after the header: 1 the "end" line, 0 an entry (appended), -1
+ * with *why */
+static int entries_line(char **tok, int nt, struct record *r, size_t *cap, const char **why)
+{
+	uint64_t v;
+
+	if (nt == 2 && !strcmp(tok[0], "end")) {
+		*why = "entry count in \"end\" line does not match";
+		return parse_u64(tok[1], UINT64_MAX, &v) || v != r->n ? -1 : 1;
+	}
+	*why = "expected \"entry SEQ PCR DIGEST TEMPLATE NAME\" or \"end N\"";
+	if (nt != 6 || strcmp(tok[0], "entry"))
+		return -1;
+	if (r->n == *cap) {
+		size_t nc = *cap ? 2 * *cap : 64;
+		struct record_entry *ne = realloc(r->e, nc * sizeof(*ne));
+
+		*why = "out of memory";
+		if (!ne)
+			return -1;
+		r->e = ne;
+		*cap = nc;
+	}
+	*why = "malformed entry";
+	if (parse_entry(tok, &r->e[r->n]))
+		return -1;
+	r->n++;
+	return 0;
+}
+
 int record_read(FILE *f, const char *label, struct record *r, char *err, size_t errlen)
 {
 	/* one line at most RECORD_LINE_MAX bytes + newline + NUL, read into a
@@ -200,10 +273,8 @@ int record_read(FILE *f, const char *label, struct record *r, char *err, size_t 
 	size_t cap = 0, linecap = RECORD_LINE_MAX + 2;
 	unsigned int lineno = 0;
 	char *line = malloc(linecap), *tok[8];
-	int state = ST_MAGIC, ret = -1, nt;
+	int state = ST_MAGIC, ret = -1, nt, e;
 	const char *why = NULL;
-	ssize_t len;
-	uint64_t v;
 
 	memset(r, 0, sizeof(*r));
 	if (!line) {
@@ -211,76 +282,18 @@ int record_read(FILE *f, const char *label, struct record *r, char *err, size_t 
 		return -1;
 	}
 	while (fgets(line, (int)linecap, f)) {
-		len = (ssize_t)strlen(line);
 		lineno++;
-		if ((size_t)len == linecap - 1 && line[len - 1] != '\n') {
-			why = "line too long";
+		if ((why = end_line(line, linecap)))
 			goto bad;
-		}
-		if (len == 0 || line[len - 1] != '\n') {
-			why = "line not terminated (truncated file, or a NUL byte)";
-			goto bad;
-		}
-		line[--len] = '\0';
-		if (len > RECORD_LINE_MAX) {
-			why = "line too long";
-			goto bad;
-		}
-		nt = split(line, tok, 8);
 		why = "malformed line";
-		if (nt < 0)
+		if ((nt = split(line, tok, 8)) < 0)
 			goto bad;
-		switch (state) {
-		case ST_MAGIC:
-			why = "not an imakexec-trace record";
-			if (nt != 2 || strcmp(tok[0], RECORD_MAGIC))
+		if (state == ST_ENTRIES) {
+			if ((e = entries_line(tok, nt, r, &cap, &why)) < 0)
 				goto bad;
-			why = "unsupported record version";
-			if (parse_u64(tok[1], UINT32_MAX, &v) || v != RECORD_VERSION)
-				goto bad;
-			r->version = (unsigned int)v;
-			break;
-		case ST_BOOT:
-			why = "expected \"boot_id ID\"";
-			if (nt != 2 || strcmp(tok[0], "boot_id") ||
-			    strlen(tok[1]) >= sizeof(r->boot_id) ||
-			    strspn(tok[1], "0123456789abcdefABCDEF-") != strlen(tok[1]))
-				goto bad;
-			strcpy(r->boot_id, tok[1]);
-			break;
-		case ST_CREATED:
-			why = "expected \"created SECONDS\"";
-			if (nt != 2 || strcmp(tok[0], "created") ||
-			    parse_u64(tok[1], UINT64_MAX, &r->created))
-				goto bad;
-			break;
-		case ST_ENTRIES:
-			if (nt == 2 && !strcmp(tok[0], "end")) {
-				why = "entry count in \"end\" line does not match";
-				if (parse_u64(tok[1], UINT64_MAX, &v) || v != r->n)
-					goto bad;
-				break;
-			}
-			why = "expected \"entry SEQ PCR DIGEST TEMPLATE NAME\" or \"end N\"";
-			if (nt != 6 || strcmp(tok[0], "entry"))
-				goto bad;
-			if (r->n == cap) {
-				size_t nc = cap ? 2 * cap : 64;
-				struct record_entry *ne = realloc(r->e, nc * sizeof(*ne));
-
-				why = "out of memory";
-				if (!ne)
-					goto bad;
-				r->e = ne;
-				cap = nc;
-			}
-			why = "malformed entry";
-			if (parse_entry(tok, &r->e[r->n]))
-				goto bad;
-			r->n++;
-			continue;
-		default:
-			why = "data after the \"end\" line";
+			if (!e)
+				continue;
+		} else if ((why = header_line(state, tok, nt, r))) {
 			goto bad;
 		}
 		state++;
