@@ -171,6 +171,7 @@ unit: $(TESTS) $(SAN_TESTS) $(LIBIMA)
 check: all unit fuzz-regress
 	$(Q)tests/cli/run $(APP)
 	$(Q)scripts/install-deps --vm
+	$(Q)tests/evmctl-crosscheck $(APP)
 	$(Q)tests/vm/judge/run
 	$(Q)$(MAKE) --no-print-directory vmcheck
 

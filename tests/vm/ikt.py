@@ -244,6 +244,10 @@ def analyse(log, facts):
             raise LogError("dump %s damaged on the serial line (bytes/sha256 mismatch)" % label)
     s1 = parse_list(s1d["data"])
     r["s1"] = s1
+    # the guest's own count, read before the dump (and after, unchanged):
+    # the list the host parsed must be exactly that long
+    if s1d["count"] == s1d["count_after"] and s1d["count"] >= 0 and s1d["count"] != len(s1):
+        raise LogError("stage-1 dump parsed to %d entries, the guest counted %d" % (len(s1), s1d["count"]))
     facts.add("s1_entries", len(s1))
     if digest_ok(s1):
         raise LogError("stage-1 template digests do not match their data: replayer bug")
@@ -261,6 +265,8 @@ def analyse(log, facts):
         return r
     s2 = parse_list(s2d["data"])
     r["s2"] = s2
+    if s2d["count"] == s2d["count_after"] and s2d["count"] >= 0 and s2d["count"] != len(s2):
+        raise LogError("stage-2 dump parsed to %d entries, the guest counted %d" % (len(s2), s2d["count"]))
     facts.add("s2_entries", len(s2))
     prefix = common_prefix(s1, s2)
     carried = prefix
@@ -462,10 +468,18 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems):
             problems.append("no_does_not_fit_error_on_console")
 
 
-def auditverify_checks(log, r, facts, problems):
+# two-stage scenarios that attach first (ikt_track) and audit right before
+# kexec -e: the prediction is judged against what the next kernel lost
+AUDITED = ("window", "reload", "twoloads", "legacy", "crash", "overflow", "attach", "auditverify")
+
+
+def audit_checks(log, r, facts, problems):
     """audit's prediction before kexec == what the next kernel lost, entry
-    for entry; verify after kexec agrees with the loss."""
-    au, ve = log.get("audit_json"), log.get("verify_json")
+    for entry (seq and template digest), in count and exit code; on a
+    load-snapshot kernel it read from the snapshot's end."""
+    au = log.get("audit_json")
+    if log["tool_rc"].get("attach") != 0:
+        problems.append("attach_rc_%s" % log["tool_rc"].get("attach"))
     if not isinstance(au, dict):
         problems.append("audit_json_missing_or_unparsable")
         return
@@ -484,10 +498,22 @@ def auditverify_checks(log, r, facts, problems):
     observed = [(first + i, e["digest"].hex()) for i, e in enumerate(lost)]
     if predicted != observed:
         problems.append("audit_predicted_%d_entries_observed_lost_%d" % (len(predicted), len(observed)))
+    if au.get("at_risk") != len(lost):
+        problems.append("audit_at_risk_%s_observed_lost_%d" % (au.get("at_risk"), len(lost)))
+    if au.get("ima_count") != len(r["s1"]):
+        problems.append("audit_ima_count_%s_dumped_%d" % (au.get("ima_count"), len(r["s1"])))
+
+
+def auditverify_checks(log, r, facts, problems):
+    """... and verify after kexec agrees with the loss."""
+    ve = log.get("verify_json")
+    lost = r.get("lost") or []
     if not isinstance(ve, dict):
         problems.append("verify_json_missing_or_unparsable")
         return
     facts.add("verify_verdict", ve.get("verdict"))
+    if log["tool_rc"].get("verify") != (1 if lost else 0):
+        problems.append("verify_rc_%s_with_%d_lost" % (log["tool_rc"].get("verify"), len(lost)))
     if ve.get("verdict") != ("mismatch" if lost else "match"):
         problems.append("verify_verdict_%s_with_%d_lost" % (ve.get("verdict"), len(lost)))
 
@@ -689,17 +715,25 @@ def check(args):
         if not m or int(m[0]["count"]) - int(m[0]["before"]) < n:
             problems.append("measure_step_added_fewer_than_%d_entries" % n)
         if r.get("kind") == "file":
-            facts.add("window", len(r["s1"]) - r["snap"])
+            window = len(r["s1"]) - r["snap"]
+            facts.add("window", window)
+            # exactly the N files read after the load, nothing more or less
+            if window != n:
+                problems.append("window_%d_want_%d" % (window, n))
+            if args.expect == "snapshot":
+                want = ["/tmp/m-win-%d" % i for i in range(n)]
+                if r["s2"] is not None and r["lost_files"] != want:
+                    problems.append("lost_files_not_the_%d_measured_after_load" % n)
     if sc == "crash":
         crash = [e for e in loads if e.get("mode") == "crash"]
         # the scenario asks for crashkernel= itself: a failed load is a failure
-        if not crash or crash[0].get("rc") != "0":
-            problems.append("crash_load_failed(crashkernel=_reservation_missing?)")
+        # both crash loads (before and after the normal one) must succeed
+        if len(crash) != 2 or any(c.get("rc") != "0" for c in crash):
+            problems.append("crash_load_failed(%s;crashkernel=_reservation_missing?)" %
+                            "+".join(c.get("rc", "?") for c in crash))
     if sc == "legacy" and not any(e.get("mode") == "legacy" and e.get("rc") == "0" for e in loads):
         problems.append("legacy_load_failed")
     if sc == "attach":
-        if log["tool_rc"].get("attach") not in (0, None) and log["tool_rc"].get("attach") != 0:
-            problems.append("attach_rc_%s" % log["tool_rc"].get("attach"))
         st = log["status_json"]
         if not isinstance(st, dict):
             problems.append("status_json_missing_or_unparsable")
@@ -708,6 +742,10 @@ def check(args):
             facts.add("tool_gap", "null" if gap is None else gap)
             # every program the kernel has must attach; record what it lacks
             hooks = st.get("hooks", [])
+            attached = set(h["program"] for h in hooks if h.get("status") == "attached")
+            for need in ("add_entry_enter", "add_entry_exit"):
+                if need not in attached:
+                    problems.append("required_hook_%s_not_attached" % need)
             failed = [h["program"] for h in hooks if h.get("status") == "failed"]
             missing = [h["program"] for h in hooks if h.get("status") == "missing"]
             facts.add("hooks_missing", "+".join(missing) or "none")
@@ -718,6 +756,10 @@ def check(args):
             if want_mode and st.get("carry_mode") != want_mode:
                 problems.append("carry_mode_%s_want_%s" % (st.get("carry_mode"), want_mode))
             facts.add("tool_ima_count", st.get("ima_count"))
+            # status ran right after the last measurement and before the
+            # dump, and nothing between is measured: the dumped list's length
+            if st.get("ima_count") != len(r["s1"]):
+                problems.append("tool_ima_count_%s_dumped_%d" % (st.get("ima_count"), len(r["s1"])))
             if r.get("s2") is not None:
                 if gap is None or gap != len(r["lost"]):
                     problems.append("tool_gap_%s_observed_lost_%d" % (gap, len(r["lost"])))
@@ -731,6 +773,8 @@ def check(args):
         for tool in ("attach", "exec_dry", "verify") + (("exec_stage",) if sc == "stagedexec" else ()):
             if log["tool_rc"].get(tool) != 0:
                 problems.append("%s_rc_%s" % (tool, log["tool_rc"].get(tool)))
+    if sc in AUDITED and r.get("s2") is not None:
+        audit_checks(log, r, facts, problems)
     if sc == "auditverify":
         auditverify_checks(log, r, facts, problems)
     if sc in PATCHED_ONLY and args.expect in ("none", "snapshot") and not problems:

@@ -174,7 +174,22 @@ ikt_measure() { # ikt_measure N TAG: N new, distinct files, each read once
 	ikt event=measure tag=$2 n=$1 before=$before count=$(ikt_count)
 }
 
-ikt_execute() { # dump the list as it is right before kexec -e, then execute
+ikt_track() { # attach before anything is loaded, so ikt_execute can audit
+	[ -x "$TOOL" ] || { ikt "skip=imakexec-trace_not_in_initramfs(run_make_first)"; ikt_finish; }
+	"$TOOL" attach >/tmp/attach.out 2>&1
+	ikt tool=attach rc=$?
+	sed 's/^/IKT tool_msg=/; s/ /_/g' /tmp/attach.out | grep -v "_keeping_it" | head -n 3
+}
+
+ikt_audit() { # audit --json when tracking (nothing it does is measured)
+	[ -x "$TOOL" ] && [ -d /sys/fs/bpf/imakexec ] || return 0
+	out=$("$TOOL" audit --json 2>/dev/null)
+	ikt tool=audit rc=$?
+	ikt audit_json=$(printf '%s' "$out" | base64 | tr -d '\n')
+}
+
+ikt_execute() { # audit, dump the list as it is right before kexec -e, execute
+	ikt_audit
 	ikt_dump s1
 	ikt event=execute count=$(ikt_count)
 	sync

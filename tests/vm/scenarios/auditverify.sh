@@ -12,10 +12,7 @@ stage1() {
 	ikt tool=attach rc=$?
 	ikt_load first file || return
 	ikt_measure "$(ikt_arg n 4)" av
-	out=$("$TOOL" audit --json 2>/dev/null)
-	ikt tool=audit rc=$?
-	ikt audit_json=$(printf '%s' "$out" | base64 | tr -d '\n')
-	ikt_execute
+	ikt_execute	# audits first
 }
 stage2() {
 	out=$("$TOOL" verify --json 2>/dev/null)

@@ -2,6 +2,7 @@
 # crash: a crash kernel load (kexec -s -p) before and after the normal load
 # must not disturb the normal image: the snapshot stays the normal load's.
 stage1() {
+	ikt_track
 	if ! ikt_load crash1 crash; then
 		ikt "skip=crash_load_failed(crashkernel_reservation?)"
 		ikt_finish

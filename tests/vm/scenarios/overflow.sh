@@ -8,6 +8,7 @@
 # boot_aggregate, the TPM equals stage 1 + the (lost) kexec_execute record +
 # stage 2's new entries, and stage 1 printed the "does not fit" error.
 stage1() {
+	ikt_track
 	ikt_load first file || return
 	ikt_measure "$(ikt_arg n 80)" ovf
 	ikt_execute

@@ -1,6 +1,7 @@
 # twoloads: load -> measure -> load again (replaces the image) -> measure ->
 # execute. The snapshot moves to the second load.
 stage1() {
+	ikt_track
 	ikt_load first file || return
 	ikt_measure 3 a
 	ikt_load second file || return
