@@ -856,6 +856,9 @@ def main():
     c = sub.add_parser("check")
     c.add_argument("--scenario", required=True)
     c.add_argument("--expect", default="unknown", choices=["none", "snapshot", "full", "unknown"])
+    # the harness's name for the kernel (stock, unstable, baseline, patched,
+    # mainline): checks of our patch's own choices apply to "patched" only
+    c.add_argument("--kernel", default="")
     c.add_argument("log")
     g = sub.add_parser("gap")
     g.add_argument("log")
