@@ -185,9 +185,11 @@ vmcheck: all
 
 # Every VM scenario, the long ones too (the systemd guest's plain-Debian
 # and legacy-load runs, marked "# IKT-SET: matrix"), on every kernel.
+# Also upstream's own fix as the reference (mainline: Debian unstable's
+# linux-source-7.x with CONFIG_IMA_KEXEC, built here if not cached).
 matrix: all
 	$(Q)scripts/install-deps --vm
-	$(Q)tests/vm/run -j 2 --all --kernel $(VM_KERNELS)
+	$(Q)IKT_BUILD_MAINLINE=1 tests/vm/run -j 2 --all --kernel $(VM_KERNELS),mainline
 
 # Test kernels, cached (cold: ~34 min baseline, a few minutes patched on 2 cores)
 kernels:
