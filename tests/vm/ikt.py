@@ -372,7 +372,7 @@ def payload_problems(what, entries, idx, pay):
     size = KHDR_SIZE + sum(record_size(e) for e in entries[:idx])
     if pay["ima_binary_runtime_size"] != size:
         p.append("%s_binary_size_%d_expected_%d" % (what, pay["ima_binary_runtime_size"], size))
-    if pay["kexec_segment_size"] % 4096:
+    if pay["kexec_segment_size"] % PAGE:
         p.append("%s_segment_size_not_page_aligned" % what)
     return p
 
@@ -387,7 +387,35 @@ def ima_buf_record(name, payload, pcr=IMA_PCR):
             "tdata": tdata, "file": name, "algo": "sha256"}
 
 
-def patched_checks(sc, expect, log_path, log, r, facts, problems):
+PAGE = 4096  # x86_64, the only guest architecture
+
+
+def kconfig_value(path, name):
+    """CONFIG_<name> of the kernel's config file (next to its bzImage), or None."""
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.startswith("CONFIG_%s=" % name):
+                    return line.split("=", 1)[1].strip().strip('"')
+    except (OSError, TypeError):
+        pass
+    return None
+
+
+def segment_margin(kernel, kconfig):
+    """Bytes an execute-copy kernel reserves beyond the list at load, from its
+    CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB: upstream (mainline) makes 0 half a
+    page; our 6.1 patch takes the value as is. None when unknown."""
+    kb = kconfig_value(kconfig, "IMA_KEXEC_EXTRA_MEMORY_KB")
+    if kb is None or not kb.lstrip("-").isdigit():
+        return None
+    kb = int(kb)
+    if kernel == "mainline":
+        return PAGE // 2 if kb <= 0 else kb * 1024
+    return kb * 1024
+
+
+def patched_checks(sc, expect, log_path, log, r, facts, problems, kernel="", kconfig=None):
     """Facts for every scenario; verdicts for PATCHED_ONLY scenarios."""
     s1, s2 = r["s1"], r.get("s2")
     loads1 = kexec_records(s1, "kexec_load")
@@ -421,9 +449,15 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems):
     facts.add("segment_size", seg)
     n1 = len(s1)
     if sc == "kexecevents":
-        want = (lpay["ima_binary_runtime_size"] + 64 * 1024 + 4095) // 4096 * 4096
-        if seg != want:
-            problems.append("segment_size_%d_expected_%d(default_64KiB_margin)" % (seg, want))
+        # sized at load for the list then plus the configured margin
+        margin = segment_margin(kernel, kconfig)
+        facts.add("segment_margin", "unknown" if margin is None else margin)
+        if margin is None:
+            problems.append("no_CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB_in_%s" % kconfig)
+        else:
+            want = (lpay["ima_binary_runtime_size"] + margin + PAGE - 1) // PAGE * PAGE
+            if seg != want:
+                problems.append("segment_size_%d_expected_%d(margin_%d)" % (seg, want, margin))
         ex = kexec_records(s2, "kexec_execute")
         if not ex or ex[0][0] != n1:
             problems.append("kexec_execute_not_right_after_the_%d_stage1_entries" % n1)
@@ -431,12 +465,13 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems):
             problems.extend(payload_problems("kexec_execute", s2, n1, ex[0][1]))
             if ex[0][1] and ex[0][1]["kexec_segment_size"] != seg:
                 problems.append("kexec_execute_segment_size_differs_from_load")
+        # the copy at execute: ours (patched) or upstream's reboot notifier
         probe = next((kv for kv in log["lines"] if kv.get("probe") == "execute_copy"), {})
         for k in ("ftrace_hits", "btf_hits"):
             v = probe.get(k, "")
             facts.add("execute_copy_" + k, v or "none")
             if v in ("", "0"):
-                problems.append("ima_kexec_execute_copy_not_in_%s" % k.split("_")[0])
+                problems.append("execute_copy_function_not_in_%s" % k.split("_")[0])
     elif sc == "overflow":
         # the generic expectations (full carry, TPM == s1 + stage-2 entries)
         # do not hold here: the tail, kexec_execute included, is cut on purpose
@@ -780,7 +815,7 @@ def check(args):
     if sc in PATCHED_ONLY and args.expect in ("none", "snapshot") and not problems:
         print("RESULT status=SKIP reason=patched_kernel_only_scenario %s" % facts.text())
         return 3
-    patched_checks(sc, args.expect, args.log, log, r, facts, problems)
+    patched_checks(sc, args.expect, args.log, log, r, facts, problems, args.kernel, args.kconfig)
     if r.get("lost"):
         shown = ",".join(f.replace(" ", "_") or "?" for f in r["lost_files"][-6:])
         facts.add("lost_files_last6", ("...," if len(r["lost_files"]) > 6 else "") + shown)
@@ -859,6 +894,8 @@ def main():
     # the harness's name for the kernel (stock, unstable, baseline, patched,
     # mainline): checks of our patch's own choices apply to "patched" only
     c.add_argument("--kernel", default="")
+    # its config (CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB sizes the segment)
+    c.add_argument("--kconfig")
     c.add_argument("log")
     g = sub.add_parser("gap")
     g.add_argument("log")
