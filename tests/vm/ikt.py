@@ -651,10 +651,25 @@ def self_checks(log, facts, problems):
     return n
 
 
-def selfcheck(log, facts, problems):
+def audit_count_checks(log, expect, facts, problems):
+    """burst's audit on a long list: at_risk from the guest's own counts and
+    what the kernel carries (none: all; snapshot: what came after the load;
+    full: nothing, the 200 entries fit the margin)."""
+    for e in log["events"]:
+        if e.get("event") != "auditcount":
+            continue
+        count, after = int(e.get("count", -1)), int(e.get("after_load", -1))
+        want = {"none": count, "snapshot": count - after, "full": 0}.get(expect)
+        facts.add("audit_at_risk", "%s/%s" % (e.get("at_risk"), want))
+        if want is not None and e.get("at_risk") != str(want):
+            problems.append("audit_at_risk_%s_want_%d" % (e.get("at_risk"), want))
+
+
+def selfcheck(log, facts, problems, expect=None):
     """A scenario judged by its own checks only (no list dump, maybe no TPM)."""
     if self_checks(log, facts, problems) == 0:
         problems.append("selfcheck_scenario_reported_no_checks")
+    audit_count_checks(log, expect, facts, problems)
     if not log["done"]:
         problems.append("guest_did_not_finish(timeout_or_crash)")
     for kv in log["lines"]:
@@ -693,7 +708,7 @@ def check(args):
     if "failed" in log["info"].get("policy", []):
         problems.append("policy_write_failed")
     if log["selfcheck"]:
-        return selfcheck(log, facts, problems)
+        return selfcheck(log, facts, problems, args.expect)
     if args.scenario.startswith("sd"):    # the systemd guest: tests/vm/sdjudge.py
         import sdjudge
         try:

@@ -28,15 +28,19 @@ N3=$(ikt_arg burst3 5000)
 
 status_field() { "$TOOL" status --json 2>/dev/null | jfield "$1"; }
 
-counts_exact() { # counts_exact NAME
+counts_exact() { # counts_exact NAME: the tool's counts == this script's own read
 	st=$("$TOOL" status --json 2>/dev/null)
+	g=$(ikt_count)
 	c=$(printf '%s' "$st" | jfield ima_count)
-	s=$(printf '%s' "$st" | jfield securityfs_count)
-	[ -n "$c" ] && [ "$c" = "$s" ]; chk "$1" $? "tracker=$c securityfs=$s"
+	k=$(printf '%s' "$st" | jfield kernel_count)
+	[ -n "$c" ] && [ "$c" = "$g" ] && [ "$k" = "$g" ]
+	chk "$1" $? "tracker=$c bpf_kernel_count=$k guest=$g"
 }
 
-# mark: appended/drops right after a monitor drained the ring and exited
-mark() { A=$(status_field appended_since_attach); D=$(status_field ringbuf_drops); }
+# mark: appended/drops right after a monitor drained the ring and exited,
+# and the guest's own count (G): the tracker's appended counter must move
+# exactly as the kernel's list does
+mark() { A=$(status_field appended_since_attach); D=$(status_field ringbuf_drops); G=$(ikt_count); }
 summary_field() { grep '"type":"summary"' "$1" | jfield "$2"; }
 announced() { # drops announced in the stream of monitor output $1
 	sed -n 's/.*"type":"drops".*"count":\([0-9]*\).*/\1/p' "$1" | awk '{s+=$1} END {print s+0}'
@@ -48,7 +52,7 @@ stage1() {
 		ikt_finish
 	fi
 	"$TOOL" attach >/dev/null 2>&1 || { chk attach 1 "attach failed"; return; }
-	A=0 D=0
+	mark
 
 	# 1. one burst of N with the monitor consuming
 	"$TOOL" monitor --json >/tmp/m1.json 2>/tmp/m1.err &
@@ -58,8 +62,9 @@ stage1() {
 	echo "$out"
 	kill -INT $mon
 	wait $mon; rc=$?
-	a0=$A d0=$D; mark
+	a0=$A d0=$D g0=$G; mark
 	counts_exact count_exact_after_burst
+	[ $((A - a0)) = $((G - g0)) ]; chk appended_is_list_growth $? "appended=$((A - a0)) list_grew=$((G - g0))"
 	added=$(echo "$out" | sed -n 's/.* before=\([0-9]*\) after=\([0-9]*\).*/\2 \1/p' | awk '{print $1-$2}')
 	[ "$added" = "$N" ]; chk burst_appended $? "n=$N added=$added"
 	got=$(summary_field /tmp/m1.json measurements)
@@ -88,8 +93,9 @@ stage1() {
 	sleep 1
 	kill -INT $mon
 	wait $mon; rc=$?
-	a0=$A d0=$D; mark
+	a0=$A d0=$D g0=$G; mark
 	counts_exact count_exact_after_sigkill
+	[ $((A - a0)) = $((G - g0)) ]; chk appended_is_list_growth_after_sigkill $? "appended=$((A - a0)) list_grew=$((G - g0))"
 	got2=$(grep -c '"type":"measure"' /tmp/m2.json)
 	got3=$(summary_field /tmp/m3.json measurements)
 	[ $rc = 0 ] && [ "${got3:-0}" -gt 0 ]
@@ -109,8 +115,9 @@ stage1() {
 	sleep 1
 	kill -INT $mon
 	wait $mon; rc=$?
-	a0=$A d0=$D; mark
+	a0=$A d0=$D g0=$G; mark
 	counts_exact count_exact_after_drops
+	[ $((A - a0)) = $((G - g0)) ]; chk appended_is_list_growth_with_drops $? "appended=$((A - a0)) list_grew=$((G - g0))"
 	got=$(summary_field /tmp/m4.json measurements)
 	mdrops=$(summary_field /tmp/m4.json ringbuf_drops)
 	[ $rc = 0 ] && [ $((D - d0)) -gt 0 ] && [ "$mdrops" = $((D - d0)) ] && [ "$(announced /tmp/m4.json)" = "$mdrops" ]
@@ -129,7 +136,9 @@ stage1_audit() {
 		chk kexec_load 1 "$(head -n1 /tmp/kx.out | tr ' ' _)"
 		return
 	fi
+	after_load=$(ikt_count)
 	ikt-burst write 200 /tmp/b4 >/dev/null
+	now=$(ikt_count)
 	"$TOOL" audit >/tmp/ah.out 2>&1; hrc=$?
 	"$TOOL" audit --json >/tmp/aj.out 2>/dev/null; jrc=$?
 	jr=$(jfield at_risk </tmp/aj.out)
@@ -137,5 +146,7 @@ stage1_audit() {
 	more=$(sed -n 's/^  \.\.\. \([0-9]*\) more.*/\1/p' /tmp/ah.out)
 	[ $hrc = $jrc ] && [ -n "$jr" ] && [ $((shown + ${more:-0})) = "$jr" ]
 	chk audit_human_matches_json $? "rc=$hrc/$jrc json_at_risk=$jr human_shown=$shown more=${more:-0} verdict=$(sed -n 's/^verdict: \([A-Z-]*\).*/\1/p' /tmp/ah.out)"
+	# the host judges at_risk against these counts and the kernel's mode
+	ikt event=auditcount at_risk=$jr count=$now after_load=$after_load
 	kexec -s -u >/dev/null 2>&1
 }

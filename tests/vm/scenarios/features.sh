@@ -43,9 +43,11 @@ stage1() {
 	kill -9 $mon
 	wait $load
 	st=$("$TOOL" status --json 2>/dev/null)
+	g=$(ikt_count)
 	c=$(printf '%s' "$st" | jfield ima_count)
-	s=$(printf '%s' "$st" | jfield securityfs_count)
-	[ -n "$c" ] && [ "$c" = "$s" ]; chk count_exact_after_sigkill $? "tracker=$c securityfs=$s"
+	k=$(printf '%s' "$st" | jfield kernel_count)
+	[ -n "$c" ] && [ "$c" = "$g" ] && [ "$k" = "$g" ]
+	chk count_exact_after_sigkill $? "tracker=$c bpf_kernel_count=$k guest=$g"
 	"$TOOL" monitor --count 1 >/dev/null 2>&1 &
 	mon=$!
 	feed_until_exit $mon again; chk monitor_restart $? "pinned monitor got an event after the kill"

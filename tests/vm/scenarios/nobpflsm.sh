@@ -15,9 +15,11 @@ stage1() {
 	lsm_missing=$(printf '%s' "$st" | grep -o '"program":"\(read_file\|load_data\)","function":"[^"]*","traces":"[^"]*","status":"missing"' | wc -l)
 	others_ok=$(printf '%s' "$st" | grep -c '"program":"add_entry_exit","function":"ima_add_template_entry","traces":"IMA appends","status":"attached"')
 	[ "$lsm_missing" = 2 ] && [ "$others_ok" = 1 ]; chk lsm_programs_skipped $? "lsm_missing=$lsm_missing appends_attached=$others_ok"
-	c=$(printf '%s' "$st" | sed -n 's/.*"ima_count":\([0-9]*\).*/\1/p')
-	s=$(printf '%s' "$st" | sed -n 's/.*"securityfs_count":\([0-9]*\).*/\1/p')
-	[ -n "$c" ] && [ "$c" = "$s" ]; chk count_exact $? "tracker=$c securityfs=$s"
+	g=$(ikt_count)
+	c=$(printf '%s' "$st" | jfield ima_count)
+	k=$(printf '%s' "$st" | jfield kernel_count)
+	[ -n "$c" ] && [ "$c" = "$g" ] && [ "$k" = "$g" ]
+	chk count_exact $? "tracker=$c bpf_kernel_count=$k guest=$g"
 	"$TOOL" detach >/dev/null 2>&1
 	# the guard never runs silently unguarded: exit 78 with the fix, and
 	# nothing is left attached
