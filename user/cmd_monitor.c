@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <bpf/libbpf.h>
 #include "errors.h"
 #include "commands.h"
@@ -44,10 +45,17 @@ struct monitor {
 
 static volatile sig_atomic_t stop;
 
+/* After SIGINT/SIGTERM a write may block for good (a reader that stopped
+ * reading leaves a full pipe, and the signal is spent): SIGALRM, every this
+ * many seconds until exit, interrupts it (no SA_RESTART), the write fails
+ * and the monitor ends with exit 2. */
+#define STOP_WRITE_SECONDS 2
+
 static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
+	alarm(STOP_WRITE_SECONDS);
 }
 
 static const struct argp_option monitor_opts[] = {
@@ -263,6 +271,8 @@ static int run(struct monitor *m, struct ring_buffer *rb)
 			n = ring_buffer__consume(rb);
 		if (n == COUNT_REACHED)
 			n = 0;
+		if (m->err)	/* a write failed inside the callback */
+			n = 0;
 		if (n < 0 && n != -EINTR) {
 			p_err("reading events failed: %s", strerror(-n));
 			return IKT_EXIT_ERROR;
@@ -311,6 +321,7 @@ int cmd_monitor(int argc, char **argv)
 		goto cleanup;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
 	p_info("monitoring (IMA list %" PRIu64 " entries, kexec %s); Ctrl-C to stop",
 	       m.view.count, ikt_kexec_state_str(m.view.normal));
 	ret = run(&m, rb);
@@ -322,6 +333,8 @@ int cmd_monitor(int argc, char **argv)
 	summary(&m);
 	if (update_metrics(&m, true))
 		ret = IKT_EXIT_ERROR;
+	/* the alarm stays armed after a stop signal: main's last writes (the
+	 * --json error document, the flush) must not block for good either */
 cleanup:
 	ring_buffer__free(rb);
 	ikt_tracker_close(&t);

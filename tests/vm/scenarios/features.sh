@@ -63,6 +63,29 @@ stage1() {
 	ev=$(grep '"type":"summary"' /tmp/c3.json | jfield events)
 	[ $rc = 0 ] && [ "$lines" = 3 ] && [ "$ev" = 3 ]; chk monitor_count_exact $? "rc=$rc measure_lines=$lines summary_events=$ev"
 
+	# a monitor whose reader stopped reading: once the pipe is full its
+	# writes block; SIGTERM must still end it promptly (no hang at reboot)
+	mkfifo /tmp/stuck
+	sleep 600 </tmp/stuck &
+	reader=$!
+	"$TOOL" monitor --json >/tmp/stuck 2>/tmp/stuck.err &
+	mon=$!
+	sleep 1
+	ikt-burst write 2000 /tmp/st >/dev/null 2>&1	# ~600 KB of events, the pipe holds 64 KiB
+	sleep 1
+	alive=1
+	kill -0 $mon 2>/dev/null && alive=0	# still writing into the full pipe
+	kill -TERM $mon
+	i=0
+	while kill -0 $mon 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	gone=1
+	kill -0 $mon 2>/dev/null && gone=0
+	kill -9 $mon $reader 2>/dev/null
+	wait $mon; rc=$?
+	wait $reader 2>/dev/null
+	[ $alive = 0 ] && [ $gone = 1 ] && [ $rc != 137 ]
+	chk monitor_sigterm_with_unread_pipe $? "running_before_term=$((1 - alive)) exited_within_5s=$gone rc=$rc after_tenths=$i"
+
 	su nobody -c "$TOOL status" >/tmp/u.out 2>&1; rc=$?
 	[ $rc = 77 ] && grep -q "not root" /tmp/u.out; chk unprivileged $? "rc=$rc msg=$(head -n1 /tmp/u.out | tr " " "_")"
 
