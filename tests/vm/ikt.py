@@ -484,7 +484,8 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems, kernel="", kco
             problems.append("s2_entry_%d_is_not_the_new_boot_aggregate(header_count_wrong?)" % k)
         if KHDR_SIZE + sum(record_size(e) for e in s1[:k]) > seg:
             problems.append("carried_records_exceed_the_segment")
-        if k < n1 and KHDR_SIZE + sum(record_size(e) for e in s1[:k + 1]) <= seg - 1:
+        # a record that would exactly fill the segment fits
+        if k < n1 and KHDR_SIZE + sum(record_size(e) for e in s1[:k + 1]) <= seg:
             problems.append("record_%d_would_have_fit_but_was_dropped" % k)
         size1 = KHDR_SIZE + sum(record_size(e) for e in s1)
         payload = ("kexec_segment_size=%d;ima_binary_runtime_size=%d;"
