@@ -25,7 +25,18 @@ stage1() {
 		ikt "skip=imakexec-trace_not_in_initramfs(run_make_first)"
 		ikt_finish
 	fi
+	# an image loaded before tracking: its snapshot is unknown, so audit
+	# says UNKNOWN (exit 2) until the image is loaded again while attached
+	ikt_load early file || return
 	"$TOOL" attach >/dev/null 2>&1; a1=$?
+	"$TOOL" audit --json >/tmp/au0.json 2>/dev/null; r0=$?
+	v0=$(sed -n 's/.*"verdict":"\([A-Z-]*\)".*/\1/p' /tmp/au0.json)
+	ikt_load again file || return
+	"$TOOL" audit --json >/tmp/au1.json 2>/dev/null; r1=$?
+	v1=$(sed -n 's/.*"verdict":"\([A-Z-]*\)".*/\1/p' /tmp/au1.json)
+	[ $r0 = 2 ] && [ "$v0" = UNKNOWN ] && [ "$v1" != UNKNOWN ] && [ $r1 != 2 ]
+	chk unknown_until_reloaded $? "before_attach=$v0/rc$r0 reloaded=$v1/rc$r1"
+	kexec -s -u >/dev/null 2>&1
 	"$TOOL" attach >/tmp/a2.out 2>&1; a2=$?
 	grep -q "already attached" /tmp/a2.out
 	chk attach_twice $((a1 + a2 + $?)) "rc1=$a1 rc2=$a2"
@@ -85,6 +96,26 @@ stage1() {
 	wait $reader 2>/dev/null
 	[ $alive = 0 ] && [ $gone = 1 ] && [ $rc != 137 ]
 	chk monitor_sigterm_with_unread_pipe $? "running_before_term=$((1 - alive)) exited_within_5s=$gone rc=$rc after_tenths=$i"
+
+	# --prometheus rewrites its file at most once a second (each rewrite is
+	# a rename: a new inode), however fast the list grows
+	"$TOOL" monitor --prometheus /tmp/m.prom --duration 4 >/dev/null 2>&1 &
+	mon=$!
+	( i=0; while [ $i -lt 400 ]; do echo "p $i" >/tmp/pm-$i; cat /tmp/pm-$i >/dev/null; i=$((i + 1)); done ) &
+	load=$!
+	: >/tmp/inodes
+	i=0
+	while kill -0 $mon 2>/dev/null && [ $i -lt 100 ]; do
+		stat -c %i /tmp/m.prom >>/tmp/inodes 2>/dev/null
+		sleep 0.05
+		i=$((i + 1))
+	done
+	wait $mon; rc=$?
+	wait $load
+	stat -c %i /tmp/m.prom >>/tmp/inodes 2>/dev/null
+	n=$(sort -u /tmp/inodes | wc -l)
+	[ $rc = 0 ] && [ "$n" -ge 2 ] && [ "$n" -le 6 ]
+	chk prometheus_at_most_once_a_second $? "rc=$rc files_seen_in_4s=$n"
 
 	su nobody -c "$TOOL status" >/tmp/u.out 2>&1; rc=$?
 	[ $rc = 77 ] && grep -q "not root" /tmp/u.out; chk unprivileged $? "rc=$rc msg=$(head -n1 /tmp/u.out | tr " " "_")"
