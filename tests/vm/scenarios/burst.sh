@@ -152,6 +152,6 @@ stage1_audit() {
 	[ $hrc = $jrc ] && [ -n "$jr" ] && [ $((shown + ${more:-0})) = "$jr" ]
 	chk audit_human_matches_json $? "rc=$hrc/$jrc json_at_risk=$jr human_shown=$shown more=${more:-0} verdict=$(sed -n 's/^verdict: \([A-Z-]*\).*/\1/p' /tmp/ah.out)"
 	# the host judges at_risk against these counts and the kernel's mode
-	ikt event=auditcount at_risk=$jr count=$now after_load=$after_load
+	ikt event=auditcount at_risk=$jr count=$now after_load=$after_load verdict=$(sed -n 's/.*"verdict":"\([A-Z-]*\)".*/\1/p' /tmp/aj.out)
 	kexec -s -u >/dev/null 2>&1
 }
