@@ -58,7 +58,7 @@ stage1() {
 	"$TOOL" monitor --json >/tmp/m1.json 2>/tmp/m1.err &
 	mon=$!
 	sleep 1
-	out=$(ikt-burst write "$N" /tmp/b1)
+	out=$(ikt-burst write "$N" /tmp/b1); chk burst1_ran $? "n=$N"
 	echo "$out"
 	kill -INT $mon
 	wait $mon; rc=$?
@@ -89,7 +89,7 @@ stage1() {
 	killed_at=$(($(ikt_count) - c0))
 	"$TOOL" monitor --json >/tmp/m3.json 2>/dev/null &
 	mon=$!
-	wait $load
+	wait $load; chk burst2_ran $? "n=$N2"
 	sleep 1
 	kill -INT $mon
 	wait $mon; rc=$?
@@ -115,7 +115,7 @@ stage1() {
 	mon=$!
 	sleep 1
 	kill -STOP $mon
-	ikt-burst write "$N3" /tmp/b3 >/dev/null
+	ikt-burst write "$N3" /tmp/b3 >/dev/null; chk burst3_ran $? "n=$N3"
 	kill -CONT $mon
 	sleep 1
 	kill -INT $mon
@@ -142,7 +142,7 @@ stage1_audit() {
 		return
 	fi
 	after_load=$(ikt_count)
-	ikt-burst write 200 /tmp/b4 >/dev/null
+	ikt-burst write 200 /tmp/b4 >/dev/null; chk burst4_ran $? "n=200"
 	now=$(ikt_count)
 	"$TOOL" audit >/tmp/ah.out 2>&1; hrc=$?
 	"$TOOL" audit --json >/tmp/aj.out 2>/dev/null; jrc=$?
