@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/time.h>
 #include <bpf/libbpf.h>
 #include "errors.h"
 #include "commands.h"
@@ -47,15 +48,21 @@ static volatile sig_atomic_t stop;
 
 /* After SIGINT/SIGTERM a write may block for good (a reader that stopped
  * reading leaves a full pipe, and the signal is spent): SIGALRM, every this
- * many seconds until exit, interrupts it (no SA_RESTART), the write fails
- * and the monitor ends with exit 2. */
-#define STOP_WRITE_SECONDS 2
+ * many ms until exit, interrupts it (no SA_RESTART), the write fails and
+ * the monitor ends with exit 2, within a second of the signal. */
+#define STOP_WRITE_MS 200
 
 static void on_signal(int sig)
 {
-	(void)sig;
+	static const struct itimerval every = {
+		.it_interval = { 0, STOP_WRITE_MS * 1000 },
+		.it_value = { 0, STOP_WRITE_MS * 1000 },
+	};
+
 	stop = 1;
-	alarm(STOP_WRITE_SECONDS);
+	/* armed once, by the first stop signal (setitimer is a plain syscall) */
+	if (sig != SIGALRM)
+		setitimer(ITIMER_REAL, &every, NULL);
 }
 
 static const struct argp_option monitor_opts[] = {
@@ -130,6 +137,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	struct monitor *m = ctx;
 	const struct ikt_event *e = data;
 
+	if (m->err)		/* the output failed: nothing more is written */
+		return m->err;
 	if (size < sizeof(*e)) {	/* not from our programs: counted, said at the end */
 		m->short_records++;
 		return 0;
@@ -328,9 +337,11 @@ int cmd_monitor(int argc, char **argv)
 	/* drain what is already queued unless a count limit was reached */
 	if (!m.err && !(a.count && m.events >= a.count))
 		ring_buffer__consume(rb);
-	report_drops(&m);
-	refresh(&m);
-	summary(&m);
+	/* once the output failed, write nothing more (each write could block) */
+	if (!m.err && !report_drops(&m)) {
+		refresh(&m);
+		summary(&m);
+	}
 	if (update_metrics(&m, true))
 		ret = IKT_EXIT_ERROR;
 	/* the alarm stays armed after a stop signal: main's last writes (the

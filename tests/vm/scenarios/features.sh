@@ -94,8 +94,9 @@ stage1() {
 	kill -9 $mon $reader 2>/dev/null
 	wait $mon; rc=$?
 	wait $reader 2>/dev/null
-	[ $alive = 0 ] && [ $gone = 1 ] && [ $rc != 137 ]
-	chk monitor_sigterm_with_unread_pipe $? "running_before_term=$((1 - alive)) exited_within_5s=$gone rc=$rc after_tenths=$i"
+	# gone within a second of the signal (tenths counted by this loop)
+	[ $alive = 0 ] && [ $gone = 1 ] && [ $i -le 10 ] && [ $rc = 2 ]
+	chk monitor_sigterm_with_unread_pipe $? "running_before_term=$((1 - alive)) exited=$gone rc=$rc after_tenths=$i"
 
 	# --prometheus rewrites its file at most once a second (each rewrite is
 	# a rename: a new inode), however fast the list grows
