@@ -582,7 +582,7 @@ def auditverify_checks(log, r, facts, problems):
 
 
 def busyattach_checks(log, r, facts, problems):
-    """attach under a two-CPU storm: every round attaches at once while the
+    """attach under a storm on every vCPU: every round attaches at once while the
     list grows, and the tool's count is the kernel's (judged from the
     guest's own count and the dumped list, not from the tool)."""
     ev = log["events"]

@@ -1,5 +1,5 @@
-# busyattach: attach while both vCPUs keep appending measurements. Two
-# ikt-burst storms run throughout; ROUNDS rounds of attach (timed in the
+# busyattach: attach while every vCPU keeps appending measurements. One
+# ikt-burst storm per vCPU (ikt.storms=) runs throughout; ROUNDS rounds of attach (timed in the
 # guest), then detach except after the last. When the storms are over the
 # host compares status --json's ima_count with the guest's own read of
 # runtime_measurements_count and with the length of the dumped list.
@@ -19,11 +19,12 @@ stage1() {
 	tm=$(ikt-burst time 1 "$TOOL" attach)
 	ikt event=quietattach rc=$(echo "$tm" | sed -n 's/.* rc=\([0-9]*\).*/\1/p') ms=$(( $(echo "$tm" | sed -n 's/.* max_us=\([0-9]*\).*/\1/p') / 1000 ))
 	"$TOOL" detach >/dev/null 2>&1
+	# one spinner and one storm per vCPU (ikt.storms=, default: the vCPUs)
+	storms=$(ikt_arg storms "$(grep -c '^processor' /proc/cpuinfo)")
 	spin() { while [ ! -e /tmp/spun ]; do :; done; }
-	spin &
-	s1=$!
-	spin &
-	s2=$!
+	spins=""
+	i=0
+	while [ $i -lt "$storms" ]; do spin & spins="$spins $!"; i=$((i + 1)); done
 	before=$(ikt_count)
 	for q in 1 2; do
 		tm=$(ikt-burst time 1 "$TOOL" attach)
@@ -31,7 +32,7 @@ stage1() {
 		"$TOOL" detach >/dev/null 2>&1
 	done
 	touch /tmp/spun
-	wait $s1 $s2
+	wait $spins
 	ikt event=spun grew=$(( $(ikt_count) - before ))
 	# each storm measures until /tmp/stop appears (whatever the guest's speed)
 	storm() {
@@ -40,10 +41,10 @@ stage1() {
 		done
 		echo ok >"$1.rc"
 	}
-	storm /tmp/storm1 &
-	p1=$!
-	storm /tmp/storm2 &
-	p2=$!
+	pids=""
+	i=1
+	while [ $i -le "$storms" ]; do storm /tmp/storm$i & pids="$pids $!"; i=$((i + 1)); done
+	ikt event=storms n=$storms
 	sleep 1
 	r=1
 	while [ "$r" -le "$rounds" ]; do
@@ -53,8 +54,8 @@ stage1() {
 		after=$(ikt_count)
 		rc=$(echo "$tm" | sed -n 's/.* rc=\([0-9]*\).*/\1/p')
 		us=$(echo "$tm" | sed -n 's/.* max_us=\([0-9]*\).*/\1/p')
-		busy=0
-		kill -0 $p1 2>/dev/null && kill -0 $p2 2>/dev/null && busy=1
+		busy=1
+		for p in $pids; do kill -0 $p 2>/dev/null || busy=0; done
 		ikt event=attach round=$r rc=${rc:-none} ms=$(( ${us:-999999999} / 1000 )) before=$before after=$after storms_running=$busy
 		[ "$rc" = 0 ] || "$TOOL" attach 2>&1 | sed 's/^/IKT tool_msg=/; s/ /_/g' | head -n 3
 		if [ "$r" -lt "$rounds" ]; then
@@ -67,9 +68,11 @@ stage1() {
 	# measured after the last attach too, so its counters move
 	sleep 1
 	touch /tmp/stop
-	wait $p1 $p2
-	for i in 1 2; do
+	wait $pids
+	i=1
+	while [ $i -le "$storms" ]; do
 		ikt event=storm id=$i rc=$([ "$(cat /tmp/storm$i.rc)" = ok ] && echo 0 || echo 1)
+		i=$((i + 1))
 	done
 	st=$("$TOOL" status --json 2>/dev/null)
 	ikt tool=status rc=$?
