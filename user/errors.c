@@ -26,19 +26,9 @@ void ikt_msg_stream(FILE *f)
 	out = f;
 }
 
-FILE *ikt_msg_out(void)
-{
-	return out ? out : stderr;
-}
-
-const char *ikt_prog(void)
-{
-	return prog;
-}
-
 static void say(const char *fmt, va_list ap, bool keep)
 {
-	FILE *f = ikt_msg_out();
+	FILE *f = out ? out : stderr;
 	va_list copy;
 
 	va_copy(copy, ap);

@@ -20,8 +20,6 @@ void ikt_msg_init(const char *prog);
 void ikt_msg_json(bool json);
 /* where messages go (default stderr); NULL restores stderr */
 void ikt_msg_stream(FILE *f);
-FILE *ikt_msg_out(void);
-const char *ikt_prog(void);
 
 void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void p_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -91,7 +91,7 @@ static bool has_func(const struct func_source *src, const char *name)
 }
 
 /* hook i is the syscall h->func: name it with this kernel's wrapper
- * prefix (probed in BTF once, or taken from the recorded bits) */
+ * prefix (the first one BTF has, or the one attach recorded) */
 static bool syscall_func(const struct func_source *src, int i, struct ikt_hook *h)
 {
 	char name[sizeof(h->func)];
@@ -105,14 +105,13 @@ static bool syscall_func(const struct func_source *src, int i, struct ikt_hook *
 		}
 		if (idx == N_PREFIX)
 			return false;
-		*src->found |= 1u << i | (idx + 1) << PREFIX_SHIFT;
 	} else {
 		if (!(src->recorded & (1u << i)))
 			return false;
 		idx = (src->recorded >> PREFIX_SHIFT) & PREFIX_MASK;
 		idx = idx && idx <= N_PREFIX ? idx - 1 : 0;
-		*src->found |= 1u << i | (idx + 1) << PREFIX_SHIFT;
 	}
+	*src->found |= 1u << i | (idx + 1) << PREFIX_SHIFT;
 	snprintf(name, sizeof(name), "%s%s", syscall_prefixes[idx], h->func);
 	memcpy(h->func, name, sizeof(name));
 	return true;
