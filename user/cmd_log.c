@@ -2,11 +2,12 @@
 /* log --combined: write lists carried from earlier boots and the current
  * list as one binary measurement list, for verifiers that replay a single
  * file (evmctl ima_measurement, remote attestation agents). Each input is
- * parsed whole first: a torn or malformed one writes nothing. */
+ * read once and parsed whole first: a torn or malformed one writes nothing. */
 #include <argp.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "errors.h"
 #include "atomicfile.h"
@@ -54,24 +55,82 @@ static error_t log_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-/* parse path whole; records counted in *n */
-static int check_list(const char *path, uint64_t *n)
+#define LOG_INPUT_MAX (1ull << 30)	/* bytes per input list */
+
+struct list_buf {
+	char *data;
+	size_t len;
+};
+
+/* Read path whole into memory (at most LOG_INPUT_MAX bytes) and parse it
+ * there; records counted in *n. What is written is exactly what was
+ * checked, and the output is never read back: where OUT lies on a measured
+ * file system, reading it would itself be measured and move PCR 10 past
+ * the combined list it was written to replay. */
+static int read_list(const char *path, struct list_buf *b, uint64_t *n)
 {
+	char chunk[64 * 1024];
 	struct ima_record r;
 	struct imalog l;
-	int ret = imalog_open(&l, path);
+	FILE *in, *ms, *mf;
+	size_t got, total = 0;
+	int ret = -1;
 
-	if (ret) {
-		p_err("%s: %s", path ? path : IMA_DEFAULT_LOG, strerror(-ret));
+	b->data = NULL;
+	b->len = 0;
+	*n = 0;
+	if (!(in = fopen(path, "re"))) {
+		p_err("cannot open %s: %s", path, strerror(errno));
 		return -1;
 	}
+	if (!(ms = open_memstream(&b->data, &b->len))) {
+		p_err("reading %s: %s", path, strerror(errno));
+		fclose(in);
+		return -1;
+	}
+	while ((got = fread(chunk, 1, sizeof(chunk), in)) > 0) {
+		if ((total += got) > LOG_INPUT_MAX) {
+			p_err("%s is larger than %llu bytes: not a measurement list", path,
+			      LOG_INPUT_MAX);
+			goto out;
+		}
+		if (fwrite(chunk, 1, got, ms) != got) {
+			p_err("reading %s: out of memory", path);
+			goto out;
+		}
+	}
+	if (ferror(in)) {
+		p_err("reading %s failed: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fclose(ms)) {
+		ms = NULL;
+		p_err("reading %s: out of memory", path);
+		goto out;
+	}
+	ms = NULL;
+	if (!b->len) {		/* an empty list: no records */
+		ret = 0;
+		goto out;
+	}
+	if (!(mf = fmemopen(b->data, b->len, "r"))) {
+		p_err("parsing %s: %s", path, strerror(errno));
+		goto out;
+	}
+	imalog_init_fp(&l, mf, path);
 	while ((ret = imalog_next(&l, &r)) == 1)
 		;
 	*n = l.count;
 	if (ret < 0)
 		p_err("%s", l.err);
 	imalog_close(&l);
-	return ret < 0 ? -1 : 0;
+	fclose(mf);
+	ret = ret < 0 ? -1 : 0;
+out:
+	if (ms)
+		fclose(ms);
+	fclose(in);
+	return ret;
 }
 
 int cmd_log(int argc, char **argv)
@@ -87,44 +146,32 @@ int cmd_log(int argc, char **argv)
 		"  evmctl ima_measurement --ignore-violations /tmp/chain.bin\n";
 	struct argp argp = { log_opts, log_parse, NULL, doc, NULL, NULL, NULL };
 	struct log_args a = { 0 };
+	struct list_buf in[VERIFY_MAX_PRIOR + 1] = { 0 };
 	struct ikt_afile out;
 	uint64_t total = 0, n;
+	int ret = IKT_EXIT_ERROR;
+	unsigned int i;
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
 		return IKT_EXIT_USAGE;
-	/* validate every input before writing anything */
-	for (unsigned int i = 0; i <= a.nprior; i++)
-		if (check_list(i < a.nprior ? a.prior[i] : a.log, &n))
-			return IKT_EXIT_ERROR;
-	if (ikt_afile_open(&out, a.out, 0600))
-		return IKT_EXIT_ERROR;
-	for (unsigned int i = 0; i <= a.nprior; i++) {
-		const char *p = i < a.nprior ? a.prior[i] : (a.log ? a.log : IMA_DEFAULT_LOG);
-		char buf[64 * 1024];
-		size_t got;
-		FILE *in = fopen(p, "re");
-
-		if (!in) {
-			p_err("%s: %s", p, strerror(errno));
-			ikt_afile_abort(&out);
-			return IKT_EXIT_ERROR;
-		}
-		while ((got = fread(buf, 1, sizeof(buf), in)) > 0)
-			if (fwrite(buf, 1, got, out.f) != got)
-				break;
-		if (ferror(in)) {
-			p_err("reading %s failed", p);
-			fclose(in);
-			ikt_afile_abort(&out);
-			return IKT_EXIT_ERROR;
-		}
-		fclose(in);
+	/* read and check every input before writing anything */
+	for (i = 0; i <= a.nprior; i++) {
+		if (read_list(i < a.nprior ? a.prior[i] : (a.log ? a.log : IMA_DEFAULT_LOG),
+			      &in[i], &n))
+			goto cleanup;
+		total += n;
 	}
+	if (ikt_afile_open(&out, a.out, 0600))
+		goto cleanup;
+	for (i = 0; i <= a.nprior; i++)
+		if (in[i].len && fwrite(in[i].data, 1, in[i].len, out.f) != in[i].len)
+			break;
 	if (ikt_afile_commit(&out))
-		return IKT_EXIT_ERROR;
-	/* what was written parses as one list */
-	if (check_list(a.out, &total))
-		return IKT_EXIT_ERROR;
+		goto cleanup;
 	printf("%s: %" PRIu64 " entries from %u lists\n", a.out, total, a.nprior + 1);
-	return IKT_EXIT_OK;
+	ret = IKT_EXIT_OK;
+cleanup:
+	for (i = 0; i <= a.nprior; i++)
+		free(in[i].data);
+	return ret;
 }

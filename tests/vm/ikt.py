@@ -342,6 +342,8 @@ def expected_carried(expect, r):
 PATCHED_ONLY = ("kexecevents", "overflow", "kdump")
 # scenarios that execute with `imakexec-trace exec`: the next log holds all
 EXEC_SCENARIOS = ("guardexec", "stagedexec")
+# kexec chains, judged by tests/vm/chainjudge.py
+CHAIN_SCENARIOS = ("chain", "racexec")
 KEXEC_PAYLOAD_KEYS = ("kexec_segment_size", "ima_binary_runtime_size",
                       "ima_runtime_measurements_count")
 KHDR_SIZE = 24  # struct ima_kexec_hdr
@@ -743,10 +745,16 @@ def check(args):
         problems.append("policy_write_failed")
     if log["selfcheck"]:
         return selfcheck(log, facts, problems, args.expect)
-    if args.scenario.startswith("sd"):    # the systemd guest: tests/vm/sdjudge.py
+    # the systemd guest (tests/vm/sdjudge.py), kexec chains (chainjudge.py)
+    if args.scenario.startswith("sd") or args.scenario in CHAIN_SCENARIOS:
+        import chainjudge
         import sdjudge
         try:
-            sdjudge.check(log, args, facts, problems)
+            if args.scenario in CHAIN_SCENARIOS:
+                chainjudge.check(log, args, facts, problems)
+                self_checks(log, facts, problems)
+            else:
+                sdjudge.check(log, args, facts, problems)
         except (LogError, struct.error, IndexError, ValueError) as e:
             problems.append("unparsable:%s" % str(e).replace(" ", "_"))
         status = "FAIL reason=%s" % ";".join(problems) if problems else "PASS"

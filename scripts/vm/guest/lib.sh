@@ -127,10 +127,10 @@ ikt_mkinitrd() { # the next kernel's initrd: this rootfs minus /boot and pseudo 
 	ikt event=mkinitrd bytes=$(wc -c </tmp/ikt-initrd.gz) count=$(ikt_count)
 }
 
-ikt_next_cmdline() {
+ikt_next_cmdline() { # this command line for the next stage (stage + 1)
 	tr ' ' '\n' </proc/cmdline | grep -v '^ikt\.stage=' | grep -v '^$' |
 		grep -v '^BOOT_IMAGE=' | tr '\n' ' '
-	echo "ikt.stage=2"
+	echo "ikt.stage=$(( $(ikt_arg stage 1) + 1 ))"
 }
 
 # ikt_load NAME [file|legacy|crash]: load the next kernel; reports the list
@@ -244,8 +244,12 @@ ikt_main() {
 		ikt_dump s1
 		ikt_finish
 	else
-		ikt_dump s2
-		if type stage2 >/dev/null 2>&1; then stage2; fi
+		# stage N (a kexec chain has more than two): the list as this
+		# kernel booted with it, then the scenario's stageN (or, for
+		# every later boot of a chain, stage_next)
+		ikt_dump "s$stage"
+		if type "stage$stage" >/dev/null 2>&1; then "stage$stage"
+		elif type stage_next >/dev/null 2>&1; then stage_next; fi
 		ikt_finish
 	fi
 }
