@@ -16,18 +16,28 @@
 #define EPERM			1
 
 /* While sealed (an allowed kexec is executing), deny what IMA would
- * measure; otherwise keep the verdict we were given. */
+ * measure, and so while exec's pre-seal holds for anyone but exec;
+ * otherwise keep the verdict we were given. */
 static __always_inline int seal_verdict(int ret)
 {
+	struct ikt_config *c;
 	struct ikt_state *s;
 
 	if (ret)
 		return ret;
 	s = get_state();
-	if (!s || !s->sealed)
+	if (!s)
 		return 0;
-	__sync_fetch_and_add(&s->seal_denied, 1);
-	return -EPERM;
+	if (s->sealed) {
+		__sync_fetch_and_add(&s->seal_denied, 1);
+		return -EPERM;
+	}
+	c = get_config();
+	if (c && presealed(c, s)) {
+		__sync_fetch_and_add(&s->preseal_denied, 1);
+		return -EPERM;
+	}
+	return 0;
 }
 
 SEC("lsm/bprm_check_security")
@@ -148,6 +158,23 @@ int BPF_PROG(guard_capable, const struct cred *cred, struct user_namespace *ns,
 	/* from here until the kernels switch, nothing new gets measured */
 	if (why != IKT_G_OK_NO_IMAGE)
 		s->sealed = 1;
+	return 0;
+}
+
+/* exec's process ended (exit, or SIGKILL at any point): its pre-seal
+ * ends with it, so a killed exec leaves nothing held */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(preseal_exit, struct task_struct *p)
+{
+	struct ikt_config *c = get_config();
+	struct ikt_state *s = get_state();
+	__u32 tgid;
+
+	if (!c || !s || !c->preseal_tgid)
+		return 0;
+	tgid = BPF_CORE_READ(p, tgid);
+	if (tgid == c->preseal_tgid && BPF_CORE_READ(p, pid) == (pid_t)tgid)
+		s->preseal_exited = tgid;
 	return 0;
 }
 

@@ -86,6 +86,16 @@ static __always_inline struct ikt_config *get_config(void)
 	return bpf_map_lookup_elem(&ikt_config, &zero);
 }
 
+/* Is the current task held off by exec's pre-seal? Not exec itself, and
+ * not once exec's process exited or the deadline passed. */
+static __always_inline bool presealed(const struct ikt_config *c, const struct ikt_state *s)
+{
+	if (!c->preseal_tgid || s->preseal_exited == c->preseal_tgid ||
+	    bpf_ktime_get_boot_ns() >= c->preseal_until_ns)
+		return false;
+	return (__u32)(bpf_get_current_pid_tgid() >> 32) != c->preseal_tgid;
+}
+
 static __always_inline struct ikt_event *reserve(struct ikt_state *s, __u32 type)
 {
 	struct ikt_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -183,6 +193,7 @@ int BPF_PROG(add_entry_exit, struct ima_template_entry *entry, int violation,
 	     int ret)
 {
 	struct ikt_state *s = get_state();
+	struct ikt_config *c;
 	struct ikt_event *e;
 	char tmpl[128] = {};
 	__s64 seq;
@@ -201,6 +212,8 @@ int BPF_PROG(add_entry_exit, struct ima_template_entry *entry, int violation,
 		__sync_fetch_and_add(&s->violations, 1);
 	if (s->sealed)
 		__sync_fetch_and_add(&s->sealed_appends, 1);
+	else if ((c = get_config()) && presealed(c, s))
+		__sync_fetch_and_add(&s->preseal_appends, 1);
 	seq = entry_seq(entry);
 	s->kcount = ima_len();
 	inflight_done(s);

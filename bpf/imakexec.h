@@ -115,6 +115,11 @@ struct ikt_state {
 				 * (already past their LSM check) */
 	__u64 inflight_untracked;	/* fentry could not record a call: the
 					 * guard refuses from then on */
+	__u32 preseal_exited;	/* tgid of a pre-sealing exec that exited */
+	__u32 pad0;
+	__u64 preseal_denied;	/* others' operations denied while pre-sealed */
+	__u64 preseal_appends;	/* others' appends that still landed while
+				 * pre-sealed (already past their LSM check) */
 };
 
 #define IKT_SLOT_NORMAL (1u << 0)
@@ -137,6 +142,13 @@ struct ikt_config {
 	__u32 count_from_kernel;	/* 1: list length read from the kernel
 					 * (base unused, measure idx absolute) */
 	__u64 carry_count;
+	/* pre-seal: while `exec` (process preseal_tgid) makes the next log
+	 * (reload, carry) and executes, every other task's measured
+	 * operation is denied; until exec clears it, its process exits, or
+	 * CLOCK_BOOTTIME passes preseal_until_ns */
+	__u32 preseal_tgid;
+	__u32 pad1;
+	__u64 preseal_until_ns;
 };
 
 /* A file kexec_file_load read, as it was then (exec reloads it only if

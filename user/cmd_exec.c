@@ -37,7 +37,7 @@ struct exec_args {
 	const char *kernel, *initrd, *append;	/* --kernel: load these instead */
 	bool reuse_cmdline;
 	unsigned int retries;
-	bool dry_run, json, remount, kmsg, stage;
+	bool dry_run, json, remount, kmsg, stage, no_preseal;
 };
 
 enum plan { PLAN_EXECUTE, PLAN_RELOAD, PLAN_CARRY };
@@ -63,6 +63,9 @@ struct exec_ctx {
 	bool kstaged, istaged;	/* reloading from the copies on /run */
 	FILE *msgs;		/* kmsg tee (--kmsg) for the message stream, or NULL */
 	struct timespec t0;
+	bool presealed;		/* the pre-seal is held (--no-preseal: never) */
+	bool preseal_taken;
+	struct ikt_state s0;	/* state when it was taken */
 };
 
 static const struct argp_option exec_opts[] = {
@@ -84,6 +87,9 @@ static const struct argp_option exec_opts[] = {
 	{ "stage", 's', NULL, 0, "do not execute: copy the loaded kernel and initramfs "
 	  "to " IKT_STAGE_DIR " for a later exec that finds them unmounted "
 	  "(imakexec-trace-stage.service runs this at shutdown)", 0 },
+	{ "no-preseal", 'P', NULL, 0, "do not hold off other processes' measured operations "
+	  "(exec, executable mmap, open, kernel file reads) from the reload or carry to the "
+	  "execute; then a measurement in between makes the guard refuse and exec retry", 0 },
 	{ "dry-run", 'n', NULL, 0, "say what would be done, do nothing", 0 },
 	{ "json", 'j', NULL, 0, "print the plan or the outcome as one JSON object", 0 },
 	{},
@@ -103,6 +109,7 @@ static error_t exec_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case 'n': a->dry_run = true; break;
 	case 'R': a->remount = true; break;
+	case 'P': a->no_preseal = true; break;
 	case 'k': a->kmsg = true; break;
 	case 's': a->stage = true; break;
 	case 'K': a->kernel = arg; break;
@@ -339,7 +346,31 @@ read_failed:
 }
 
 /* write the carry's entry count into the pinned config for the guard */
-static int arm_carry(struct exec_ctx *x, bool valid)
+static void edit_carry(const struct exec_ctx *x, struct ikt_config *c, bool on)
+{
+	c->carry_valid = on;
+	c->carry_count = on ? x->carry_count : 0;
+}
+
+/* the pre-seal: from here to the execute, every other task's measured
+ * operation is denied, so none lands between the new snapshot (or carry)
+ * and the guard's decision. The BPF side ends it when this process exits,
+ * killed or not, and at the deadline even if it hangs. */
+static void edit_preseal(const struct exec_ctx *x, struct ikt_config *c, bool on)
+{
+	struct timespec ts;
+
+	(void)x;
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	c->preseal_tgid = on ? (uint32_t)getpid() : 0;
+	c->preseal_until_ns = on ? ((uint64_t)ts.tv_sec + IKT_PRESEAL_MAX_S) * 1000000000ull +
+				   (uint64_t)ts.tv_nsec : 0;
+}
+
+/* read-modify-write of the pinned config under the pin lock */
+static int update_config(struct exec_ctx *x, void (*edit)(const struct exec_ctx *,
+							   struct ikt_config *, bool),
+			 bool on, const char *what)
 {
 	int lock = ikt_pin_lock(IKT_PIN_DIR), ret = 0;
 
@@ -348,14 +379,29 @@ static int arm_carry(struct exec_ctx *x, bool valid)
 	if (ikt_tracker_read(&x->t, NULL, &x->c)) {
 		ret = IKT_EXIT_ERROR;
 	} else {
-		x->c.carry_valid = valid;
-		x->c.carry_count = valid ? x->carry_count : 0;
+		edit(x, &x->c, on);
 		if (ikt_tracker_write_config(&x->t, &x->c))
 			ret = IKT_EXIT_ERROR;
 	}
 	if (ret)
-		p_err("cannot update the guard's carry: %s; no kexec", strerror(errno));
+		p_err("cannot update the guard's %s: %s; no kexec", what, strerror(errno));
 	close(lock);
+	return ret;
+}
+
+static int arm_carry(struct exec_ctx *x, bool valid)
+{
+	return update_config(x, edit_carry, valid, "carry");
+}
+
+static int preseal(struct exec_ctx *x, bool on)
+{
+	int ret = update_config(x, edit_preseal, on, "pre-seal");
+
+	if (!ret && on && ikt_tracker_read(&x->t, &x->s0, NULL))
+		ret = IKT_EXIT_ERROR;
+	x->presealed = on && !ret;
+	x->preseal_taken |= x->presealed;
 	return ret;
 }
 
@@ -429,6 +475,11 @@ static int attempt(struct exec_ctx *x)
 	p_info("attempt %u refused by the guard: %s (%s)",
 		x->attempts + 1, ikt_guard_reason_str(x->s.guard_last_reason),
 		ikt_guard_reason_why(x->s.guard_last_reason));
+	if (x->presealed)
+		p_info("pre-seal so far: %" PRIu64 " operations of other processes denied, "
+		       "%" PRIu64 " of their measurements landed (past their LSM check "
+		       "before it)", (uint64_t)(x->s.preseal_denied - x->s0.preseal_denied),
+		       (uint64_t)(x->s.preseal_appends - x->s0.preseal_appends));
 	return retry_helps(x->s.guard_last_reason) ? 0 : -1;
 }
 
@@ -481,6 +532,15 @@ static void report(const struct exec_ctx *x, const char *result)
 		for (unsigned int i = 0; i < x->attempts && i < 16; i++)
 			jw_string(&w, ikt_guard_reason_str(x->refusals[i]));
 		jw_array_end(&w);
+		jw_key(&w, "preseal");
+		if (x->preseal_taken) {
+			jw_object_start(&w);
+			jw_kv_u64(&w, "denied", x->s.preseal_denied - x->s0.preseal_denied);
+			jw_kv_u64(&w, "landed", x->s.preseal_appends - x->s0.preseal_appends);
+			jw_object_end(&w);
+		} else {
+			jw_null(&w);
+		}
 	}
 	jw_object_end(&w);
 	jw_finish(&w);
@@ -554,6 +614,8 @@ int cmd_exec(int argc, char **argv)
 		goto cleanup;
 	}
 	sync();
+	if (!a.no_preseal && (ret = preseal(x, true)))
+		goto cleanup;
 	for (x->attempts = 0; x->attempts <= a.retries; x->attempts++) {
 		if ((ret = attempt(x)) == -1) {	/* no use retrying */
 			x->attempts++;
@@ -563,6 +625,8 @@ int cmd_exec(int argc, char **argv)
 		if (ret)
 			break;
 	}
+	if (x->presealed)
+		preseal(x, false);	/* else its deadline or our exit ends it */
 	if (!ret) {	/* every attempt refused */
 		ret = IKT_EXIT_FINDING;
 		report(x, "refused");

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <time.h>
 #include "guard.h"
 #include "imakexec.h"
 #include "util.h"
@@ -42,4 +43,14 @@ const char *ikt_guard_reason_why(uint32_t r)
 {
 	return r < N_REASONS && reasons[r].why ? reasons[r].why :
 	       "decision code unknown to this version";
+}
+
+bool ikt_presealed(const struct ikt_state *s, const struct ikt_config *c)
+{
+	struct timespec ts;
+
+	if (!c->preseal_tgid || s->preseal_exited == c->preseal_tgid)
+		return false;
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec < c->preseal_until_ns;
 }

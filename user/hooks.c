@@ -46,6 +46,9 @@ static const struct ikt_hook defaults[IKT_HOOK_COUNT] = {
 	     .lsm = true, .func = "bpf_lsm_mmap_file"),
 	HOOK(IKT_HOOK_SEAL_OPEN, "seal_open", "seal: file open",
 	     .lsm = true, .func = "bpf_lsm_file_open"),
+	/* the tracepoint sched_process_exit, which do_exit fires */
+	HOOK(IKT_HOOK_PRESEAL_EXIT, "preseal_exit", "process exit (lifts exec's pre-seal)",
+	     .func = "do_exit"),
 };
 #undef HOOK
 
@@ -55,6 +58,7 @@ static const struct ikt_hook defaults[IKT_HOOK_COUNT] = {
  * of the syscall prefix found + 1 in 3 bits from 24 (0: none recorded,
  * pins of older versions: then x86_64's) */
 #define COPY_BIT0 16
+_Static_assert(IKT_HOOK_COUNT <= COPY_BIT0, "a hook's funcs bit would be a copy candidate's");
 #define PREFIX_SHIFT 24
 #define PREFIX_MASK 7u
 

@@ -24,6 +24,9 @@ static void json_guard(struct json_writer *w, const struct ikt_state *s,
 	jw_kv_bool(w, "sealed", s->sealed);
 	jw_kv_u64(w, "seal_denied", s->seal_denied);
 	jw_kv_u64(w, "sealed_appends", s->sealed_appends);
+	jw_kv_bool(w, "presealed", ikt_presealed(s, c));
+	jw_kv_u64(w, "preseal_denied", s->preseal_denied);
+	jw_kv_u64(w, "preseal_appends", s->preseal_appends);
 	jw_kv_bool(w, "carry_armed", c->carry_valid);
 	jw_kv_u64_or_null(w, "carry_count", c->carry_valid, c->carry_count);
 	jw_object_end(w);

@@ -60,6 +60,7 @@ static struct bpf_program *prog_of(const struct imakexec_bpf *skel, enum ikt_hoo
 		[IKT_HOOK_SEAL_EXEC] = skel->progs.seal_exec,
 		[IKT_HOOK_SEAL_MMAP] = skel->progs.seal_mmap,
 		[IKT_HOOK_SEAL_OPEN] = skel->progs.seal_open,
+		[IKT_HOOK_PRESEAL_EXIT] = skel->progs.preseal_exit,
 	};
 
 	return progs[id];

@@ -24,7 +24,9 @@ chain_exec() {
 	{ "$TOOL" exec "$@" 2>&1; echo "ikt-exec-rc=$?"; } | while read -r l; do
 		case "$l" in
 		ikt-exec-rc=*) echo "IKT tool=exec_${h}_$t rc=${l#ikt-exec-rc=} hop=$h try=$t" ;;
-		*) echo "IKT exec_msg=$(echo "$l" | tr ' ' '_' | cut -c1-200) hop=$h try=$t" ;;
+		# shell builtins only: under exec's pre-seal, running tr or
+		# cut would be refused and the message lost
+		*) l=${l// /_}; echo "IKT exec_msg=${l:0:200} hop=$h try=$t" ;;
 		esac
 	done
 }

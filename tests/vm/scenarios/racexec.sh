@@ -3,7 +3,8 @@
 # IKT-COST: 200
 # racexec: `imakexec-trace exec` while a measurement storm runs on the other
 # vCPU, ikt.hops= hops (default 3; make bench runs 20), each hop up to
-# ikt.tries= exec runs (default 1, exec --retries 3 each) under the storm.
+# ikt.tries= exec runs (default 1, exec --retries 3 each) under the storm;
+# exec holds the storm off with its pre-seal (ikt.preseal=0: --no-preseal).
 # A run that returns was refused every attempt and changed nothing; after
 # the last one the storm stops and a quiet exec makes the hop. The host
 # judge (tests/vm/chainjudge.py) counts per kernel: trials executed at the
@@ -30,7 +31,12 @@ hop() {
 	t=1
 	while [ $t -le "$(ikt_arg tries 1)" ]; do
 		ikt race=try hop=$k try=$t count=$(ikt_count)
-		chain_exec "$k" "$t" --retries 3
+		# ikt.preseal=0: exec --no-preseal (retries alone)
+		if [ "$(ikt_arg preseal 1)" = 0 ]; then
+			chain_exec "$k" "$t" --retries 3 --no-preseal
+		else
+			chain_exec "$k" "$t" --retries 3
+		fi
 		ikt race=refused hop=$k try=$t count=$(ikt_count)
 		t=$((t + 1))
 	done
