@@ -125,6 +125,15 @@ def check(log, args, facts, problems):
             problems.append("hop_%d_executed_but_does_not_replay(%s)" % (
                 k, "+".join(b for b in r if not r[b])))
     facts.add("replay_failed_hops", len(bad_hops))
+    if args.scenario == "execfaults":
+        kills = [kv for kv in log["events"] if kv.get("event") == "kill"]
+        facts.add("kills_survived", len(kills))
+        if not kills:
+            problems.append("no_kill_survived(exec_executed_before_the_first)")
+        if "none" in modes:
+            for tool in ("exec_notadir", "exec_full"):
+                if log["tool_rc"].get(tool) != 2:
+                    problems.append("%s_rc_%s_want_2" % (tool, log["tool_rc"].get(tool)))
     for k in range(1, hops + 1):
         for tool in ("attach_%d" % k, "verify_%d" % (k + 1)):
             if log["tool_rc"].get(tool) != 0:
