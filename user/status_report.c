@@ -37,6 +37,8 @@ static void json_report(FILE *out, const struct ikt_tracker *t,
 			const struct ikt_view *v, int live_rc, uint64_t live)
 {
 	struct json_writer w;
+	uint64_t ring = 0;
+	int ring_rc;
 
 	jw_init(&w, out);
 	jw_object_start(&w);
@@ -69,6 +71,9 @@ static void json_report(FILE *out, const struct ikt_tracker *t,
 	jw_kv_string(&w, "reason", v->why);
 	jw_kv_u64(&w, "copies", s->copies);
 	jw_kv_u64(&w, "ringbuf_drops", s->drops);
+	ring_rc = ikt_tracker_ring_size(t, &ring);
+	jw_kv_u64_or_null(&w, "ringbuf_size", ring_rc == 0, ring);
+	jw_kv_u64(&w, "ringbuf_record_size", IKT_RING_RECORD_SIZE);
 	json_guard(&w, s, c);
 	jw_key(&w, "hooks");
 	jw_array_start(&w);

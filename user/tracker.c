@@ -32,6 +32,20 @@ void ikt_tracker_init(struct ikt_tracker *t)
 	t->state_fd = t->config_fd = t->events_fd = t->loaded_fd = -1;
 }
 
+int ikt_tracker_ring_size(const struct ikt_tracker *t, uint64_t *bytes)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+
+	if (t->events_fd < 0)
+		return -EBADF;
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(t->events_fd, &info, &len))
+		return -errno;
+	*bytes = info.max_entries;
+	return 0;
+}
+
 int ikt_parse_ringbuf_kb(const char *s, unsigned int *kb)
 {
 	uint64_t v;

@@ -3,6 +3,7 @@
 #ifndef IKT_TRACKER_H
 #define IKT_TRACKER_H
 
+#include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include "env.h"
@@ -62,5 +63,14 @@ int ikt_unpin(const char *dir);
 int ikt_pins_present(const char *dir);
 /* Parse and validate a ring size in KiB (power of two, 4..1048576). */
 int ikt_parse_ringbuf_kb(const char *s, unsigned int *kb);
+/* Bytes one event takes in the ring: the kernel's 8-byte record header
+ * (BPF_RINGBUF_HDR_SZ) plus the event, rounded up to 8. Every event the
+ * BPF side submits is one struct ikt_event, so a ring of size S holds
+ * (S - 1) / IKT_RING_RECORD_SIZE of them (a reserve fails once the
+ * producer would be S or more bytes ahead of the consumer). */
+#define IKT_RING_RECORD_SIZE ((sizeof(struct ikt_event) + 8 + 7) / 8 * 8)
+/* The event ring's size in bytes as the kernel has it (map info of the
+ * loaded or pinned map, i.e. attach --ringbuf-kb in force); 0 or -errno. */
+int ikt_tracker_ring_size(const struct ikt_tracker *t, uint64_t *bytes);
 
 #endif

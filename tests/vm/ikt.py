@@ -701,11 +701,52 @@ def audit_count_checks(log, expect, facts, problems):
             problems.append("audit_at_risk_%d_verdict_%s_after_load_%d" % (risk, e.get("verdict"), count - after))
 
 
-def selfcheck(log, facts, problems, expect=None):
+def ringstall_checks(log, facts, problems, required):
+    """burst's stalled monitor: the burst is sized from the ring in force
+    and must exceed what the ring holds; the ring then holds exactly its
+    capacity (a reserve fails once the producer would be a whole ring ahead
+    of the consumer: (bytes - 1) // record_bytes events) and drops the rest.
+    A ring larger than the figures say drops fewer, a smaller one delivers
+    fewer: either fails."""
+    for e in log["events"]:
+        if e.get("event") != "ringstall":
+            continue
+        def num(k):
+            v = e.get(k, "")
+            return int(v) if v.isdigit() else None
+        ring, fdring, rec = num("ring_bytes"), num("fdinfo_bytes"), num("record_bytes")
+        n, stalled, got, drops = num("n"), num("stalled_appended"), num("received"), num("drops")
+        if None in (ring, fdring, rec, n, stalled, got, drops) or not ring or not rec:
+            problems.append("ringstall_figures_missing")
+            return
+        cap = (ring - 1) // rec
+        facts.add("ring", "%d_bytes/%d_per_event=%d_events" % (ring, rec, cap))
+        facts.add("ringstall", "n=%d,stalled_appended=%d,received=%d,drops=%d" % (n, stalled, got, drops))
+        if fdring != ring:
+            problems.append("ring_size_status_%d_kernel_fdinfo_%d" % (ring, fdring))
+        if num("capacity") != cap:
+            problems.append("guest_capacity_%s_want_%d" % (e.get("capacity"), cap))
+        if n <= cap:
+            problems.append("burst3_%d_does_not_exceed_ring_capacity_%d" % (n, cap))
+        if stalled < n:
+            problems.append("stalled_burst_appended_%d_of_%d" % (stalled, n))
+        if got < min(cap, stalled):
+            problems.append("stalled_ring_delivered_%d_capacity_%d" % (got, cap))
+        if drops < stalled - cap:
+            problems.append("stalled_ring_dropped_%d_want_at_least_%d" % (drops, stalled - cap))
+        # an empty ring at the stall: exactly the burst beyond the capacity
+        facts.add("ringstall_exact", "yes" if drops == stalled - cap else "no")
+        return
+    if required:
+        problems.append("no_ringstall_line")
+
+
+def selfcheck(log, facts, problems, expect=None, scenario=""):
     """A scenario judged by its own checks only (no list dump, maybe no TPM)."""
     if self_checks(log, facts, problems) == 0:
         problems.append("selfcheck_scenario_reported_no_checks")
     audit_count_checks(log, expect, facts, problems)
+    ringstall_checks(log, facts, problems, scenario == "burst")
     if not log["done"]:
         problems.append("guest_did_not_finish(timeout_or_crash)")
     for kv in log["lines"]:
@@ -744,7 +785,7 @@ def check(args):
     if "failed" in log["info"].get("policy", []):
         problems.append("policy_write_failed")
     if log["selfcheck"]:
-        return selfcheck(log, facts, problems, args.expect)
+        return selfcheck(log, facts, problems, args.expect, args.scenario)
     # the systemd guest (tests/vm/sdjudge.py), kexec chains (chainjudge.py)
     if args.scenario.startswith("sd") or args.scenario in CHAIN_SCENARIOS:
         import chainjudge

@@ -1,7 +1,7 @@
 # IKT-COST: 220
 # IKT-RUNVM: --no-tpm --mem 2048 --timeout 900
 # burst: 100,000 measurements in one burst with `monitor --json` running on
-# the default 256 KiB ring, then monitors killed or stalled in the middle of
+# the ring in force (default 256 KiB), then monitors killed or stalled in the middle of
 # more bursts. No TPM (IMA appends in TPM-bypass mode: the bursts are not
 # bounded by TPM commands) and no list dump (too long for the serial line):
 # judged by its own checks.
@@ -15,7 +15,13 @@
 #    consumed but not yet written (its stdio buffer), shown by the gap in seq
 #  - a stalled monitor (SIGSTOP) during a burst: the ring overflows, the
 #    drops are counted, announced in the stream once it runs again, and
-#    received + drops == appended still holds
+#    received + drops == appended still holds. The burst is sized from the
+#    ring in force (status --json ringbuf_size, checked against the
+#    kernel's fdinfo of the monitor's ring map, over ringbuf_record_size):
+#    capacity + ikt.burst3_over= (default 1000) entries, or ikt.burst3=;
+#    the host judges that it exceeded the capacity, that the stalled ring
+#    took exactly its capacity and dropped the rest (event=ringstall)
+#  - ikt.ringkb= attaches with --ringbuf-kb (default: the tool's default)
 #  - audit on that long list with an image loaded: the human output (first
 #    50 entries) and --json (all) agree on exit code and entries at risk
 # Reading the monitors' output files (tmpfs) is itself measured, so each
@@ -24,7 +30,7 @@
 IKT_SELFCHECK=1
 N=$(ikt_arg burst 100000)
 N2=$(ikt_arg burst2 20000)
-N3=$(ikt_arg burst3 5000)
+RINGKB=$(ikt_arg ringkb "")
 
 status_field() { "$TOOL" status --json 2>/dev/null | jfield "$1"; }
 
@@ -51,7 +57,7 @@ stage1() {
 		ikt "skip=imakexec-trace_or_ikt-burst_not_in_initramfs(run_make_first)"
 		ikt_finish
 	fi
-	"$TOOL" attach >/dev/null 2>&1 || { chk attach 1 "attach failed"; return; }
+	"$TOOL" attach ${RINGKB:+--ringbuf-kb $RINGKB} >/dev/null 2>&1 || { chk attach 1 "attach failed"; return; }
 	mark
 
 	# 1. one burst of N with the monitor consuming
@@ -110,12 +116,28 @@ stage1() {
 	[ $lost -ge 0 ] && [ $lost -le $bound ]
 	chk stream_after_sigkill $? "appended=$((A - a0)) received=$((got2 + got3)) drops=$((D - d0)) unwritten_by_killed_monitor=$lost bound=$bound(blksize_${blk}/line_${minline})"
 
-	# 3. a stalled consumer: the 256 KiB ring overflows during a burst
+	# 3. a stalled consumer: the ring overflows during a burst sized from
+	# the ring in force: its bytes (the tracker's map info, and the
+	# kernel's own fdinfo of the ring map the monitor holds) over the
+	# bytes one event takes there
 	"$TOOL" monitor --json >/tmp/m4.json 2>/dev/null &
 	mon=$!
 	sleep 1
+	st=$("$TOOL" status --json 2>/dev/null)
+	ring=$(printf '%s' "$st" | jfield ringbuf_size)
+	rec=$(printf '%s' "$st" | jfield ringbuf_record_size)
+	# BPF_MAP_TYPE_RINGBUF is 27; the monitor holds one ring map
+	fdring=$(for f in /proc/$mon/fdinfo/*; do
+		awk '$1 == "map_type:" { t = $2 } $1 == "max_entries:" { m = $2 } END { if (t == 27) print m }' "$f" 2>/dev/null
+	done | head -n 1)
+	cap=$(( ${ring:-0} > 0 && ${rec:-0} > 0 ? (ring - 1) / rec : 0 ))
+	N3=$(ikt_arg burst3 $((cap + $(ikt_arg burst3_over 1000))))
+	[ "${ring:-0}" -gt 0 ] && [ "$ring" = "$fdring" ] && [ "$cap" -gt 0 ]
+	chk ring_size_known $? "status_ringbuf_size=$ring fdinfo_max_entries=$fdring record_size=$rec capacity=$cap${RINGKB:+ ringkb=$RINGKB}"
 	kill -STOP $mon
+	c3=$(ikt_count)
 	ikt-burst write "$N3" /tmp/b3 >/dev/null; chk burst3_ran $? "n=$N3"
+	c3=$(($(ikt_count) - c3))
 	kill -CONT $mon
 	sleep 1
 	kill -INT $mon
@@ -129,6 +151,8 @@ stage1() {
 	chk drops_counted_and_shown $? "drops=$((D - d0)) monitor_summary=$mdrops in_stream=$(announced /tmp/m4.json)"
 	[ -n "$got" ] && [ $((got + D - d0)) = $((A - a0)) ]
 	chk stream_accounted_with_drops $? "appended=$((A - a0)) received=$got drops=$((D - d0))"
+	# the host judges these against the capacity (tests/vm/ikt.py)
+	ikt event=ringstall ring_bytes=$ring fdinfo_bytes=$fdring record_bytes=$rec capacity=$cap n=$N3 stalled_appended=$c3 appended=$((A - a0)) received=${got:-none} drops=$((D - d0))
 	stage1_audit
 }
 
