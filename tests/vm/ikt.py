@@ -380,7 +380,7 @@ def kexec_records(entries, name):
     return out
 
 
-def payload_problems(what, entries, idx, pay):
+def payload_problems(what, entries, idx, pay, page):
     """The payload describes the list before the record itself."""
     if pay is None:
         return ["%s_payload_malformed" % what]
@@ -390,7 +390,7 @@ def payload_problems(what, entries, idx, pay):
     size = KHDR_SIZE + sum(record_size(e) for e in entries[:idx])
     if pay["ima_binary_runtime_size"] != size:
         p.append("%s_binary_size_%d_expected_%d" % (what, pay["ima_binary_runtime_size"], size))
-    if pay["kexec_segment_size"] % PAGE:
+    if pay["kexec_segment_size"] % page:
         p.append("%s_segment_size_not_page_aligned" % what)
     return p
 
@@ -405,9 +405,6 @@ def ima_buf_record(name, payload, pcr=IMA_PCR):
             "tdata": tdata, "file": name, "algo": "sha256"}
 
 
-PAGE = 4096  # x86_64, the only guest architecture
-
-
 def kconfig_value(path, name):
     """CONFIG_<name> of the kernel's config file (next to its bzImage), or None."""
     try:
@@ -420,16 +417,35 @@ def kconfig_value(path, name):
     return None
 
 
-def segment_margin(kernel, kconfig):
-    """Bytes an execute-copy kernel reserves beyond the list at load, from its
-    CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB: upstream (mainline) makes 0 half a
-    page; our 6.1 patch takes the value as is. None when unknown."""
+def page_size(log, kconfig):
+    """The guest kernel's page size: what the guest measured (an IKT line
+    with page=, e.g. overflow's), else its config (CONFIG_PAGE_SHIFT, which
+    7.x has; x86_64 has 4 KiB pages only), else None."""
+    for kv in log["lines"]:
+        if kv.get("page", "").isdigit() and int(kv["page"]) > 0:
+            return int(kv["page"])
+    shift = kconfig_value(kconfig, "PAGE_SHIFT")
+    if shift is not None and shift.isdigit():
+        return 1 << int(shift)
+    if kconfig_value(kconfig, "X86_64") == "y":
+        return 4096
+    return None
+
+
+def segment_margin(kernel, kconfig, page, cmdline_kb=None):
+    """Bytes an execute-copy kernel reserves beyond the list at load (a
+    normal image), from its CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB: upstream
+    (mainline) makes 0 half a page and has no boot parameter; our 6.1 patch
+    takes the value as is, and ima_kexec_extra_kb= on the command line
+    (cmdline_kb, as the guest saw it) overrides it. None when unknown."""
+    if kernel != "mainline" and cmdline_kb is not None and cmdline_kb.isdigit():
+        return int(cmdline_kb) * 1024
     kb = kconfig_value(kconfig, "IMA_KEXEC_EXTRA_MEMORY_KB")
-    if kb is None or not kb.lstrip("-").isdigit():
+    if kb is None or not kb.lstrip("-").isdigit() or page is None:
         return None
     kb = int(kb)
     if kernel == "mainline":
-        return PAGE // 2 if kb <= 0 else kb * 1024
+        return page // 2 if kb <= 0 else kb * 1024
     return kb * 1024
 
 
@@ -463,8 +479,13 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems, kernel="", kco
     if len(loads1) != len(file_loads):
         problems.append("kexec_load_records_%d_file_loads_%d" % (len(loads1), len(file_loads)))
         return
+    page = page_size(log, kconfig)
+    facts.add("page_size", "unknown" if page is None else page)
+    if page is None:
+        problems.append("page_size_unknown(no_guest_page_line,no_CONFIG_PAGE_SHIFT_in_%s)" % kconfig)
+        return
     li, lpay = loads1[-1]
-    problems.extend(payload_problems("kexec_load", s1, li, lpay))
+    problems.extend(payload_problems("kexec_load", s1, li, lpay, page))
     if lpay is None:
         return
     seg = lpay["kexec_segment_size"]
@@ -472,19 +493,19 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems, kernel="", kco
     n1 = len(s1)
     if sc == "kexecevents":
         # sized at load for the list then plus the configured margin
-        margin = segment_margin(kernel, kconfig)
+        margin = segment_margin(kernel, kconfig, page)
         facts.add("segment_margin", "unknown" if margin is None else margin)
         if margin is None:
             problems.append("no_CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB_in_%s" % kconfig)
         else:
-            want = (lpay["ima_binary_runtime_size"] + margin + PAGE - 1) // PAGE * PAGE
+            want = (lpay["ima_binary_runtime_size"] + margin + page - 1) // page * page
             if seg != want:
                 problems.append("segment_size_%d_expected_%d(margin_%d)" % (seg, want, margin))
         ex = kexec_records(s2, "kexec_execute")
         if not ex or ex[0][0] != n1:
             problems.append("kexec_execute_not_right_after_the_%d_stage1_entries" % n1)
         else:
-            problems.extend(payload_problems("kexec_execute", s2, n1, ex[0][1]))
+            problems.extend(payload_problems("kexec_execute", s2, n1, ex[0][1], page))
             if ex[0][1] and ex[0][1]["kexec_segment_size"] != seg:
                 problems.append("kexec_execute_segment_size_differs_from_load")
         # the copy at execute: ours (patched) or upstream's reboot notifier
@@ -498,6 +519,7 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems, kernel="", kco
         # the generic expectations (full carry, TPM == s1 + stage-2 entries)
         # do not hold here: the tail, kexec_execute included, is cut on purpose
         problems[:] = [p for p in problems if not p.startswith(("carried_", "tpm_pcr10_"))]
+        overflow_plan_checks(log, s1, li, lpay, seg, page, kernel, kconfig, facts, problems)
         k = r["carried"]
         facts.add("overflow_carried", "%d/%d" % (k, n1))
         if not 0 < k < n1:
@@ -531,6 +553,72 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems, kernel="", kco
             facts.add("restore_error", "yes" if re.search(r"ima: .*(restor|invalid|Error)", raw, re.I) else "no")
         elif "kexec execute: measurement list does not fit" not in raw:
             problems.append("no_does_not_fit_error_on_console")
+
+
+def overflow_plan_checks(log, s1, li, lpay, seg, page, kernel, kconfig, facts, problems):
+    """overflow sizes its measurements from the parameters in force (IKT
+    ovf_params / ovf_plan): its page, margin and predicted segment must be
+    the kernel's (as the judge derives them from the kconfig and the
+    kexec_load record), its record size no more than any measured record,
+    and what it measured must outgrow the segment by its safety number."""
+    par = next((kv for kv in log["lines"] if "ovf_params" in kv), None)
+    plan = next((kv for kv in log["lines"] if "ovf_plan" in kv), None)
+    if par is None or plan is None:
+        problems.append("no_ovf_params_or_ovf_plan_line")
+        return
+    def num(kv, k):
+        v = kv.get(k, "")
+        return int(v) if v.lstrip("-").isdigit() else None
+    gpage, gmargin = num(par, "page"), num(par, "margin")
+    cmdline_kb = par.get("cmdline_kb")
+    margin = segment_margin(kernel, kconfig, page, cmdline_kb)
+    facts.add("ovf_margin", "%s(guest:%s,%s)" % (margin, gmargin, par.get("margin_source")))
+    if margin is None:
+        problems.append("no_CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB_in_%s" % kconfig)
+        return
+    kpage = page_size({"lines": []}, kconfig)
+    if kpage is not None and gpage != kpage:
+        problems.append("guest_page_%s_kconfig_page_%d" % (gpage, kpage))
+    if gmargin != margin:
+        problems.append("guest_margin_%s_want_%d" % (gmargin, margin))
+    # the segment as the kernel sized it: the list before the kexec_load
+    # record (its payload's size, which payload_problems checked) + margin
+    want = (lpay["ima_binary_runtime_size"] + margin + page - 1) // page * page
+    if seg != want:
+        problems.append("segment_size_%d_expected_%d(margin_%d)" % (seg, want, margin))
+    if num(plan, "segment") != seg:
+        problems.append("guest_predicted_segment_%s_kernel_%d" % (plan.get("segment"), seg))
+    # the guest's list sizes are the dumped list's (without the header)
+    size_to = lambda i: sum(record_size(e) for e in s1[:i])
+    if num(plan, "list_at_sizing") != size_to(li):
+        problems.append("guest_list_at_sizing_%s_dumped_%d" % (plan.get("list_at_sizing"), size_to(li)))
+    if num(plan, "list_after_load") != size_to(li + 1):
+        problems.append("guest_list_after_load_%s_dumped_%d" % (plan.get("list_after_load"), size_to(li + 1)))
+    probe = [i for i, e in enumerate(s1) if e["file"] == "/tmp/m-p-0"]
+    ovf = [e for e in s1 if e["file"].startswith("/tmp/m-ovf-")]
+    n, need, rec = num(plan, "n"), num(plan, "need"), num(plan, "record")
+    if len(probe) != 1 or not ovf or None in (n, need, rec):
+        problems.append("overflow_probe_or_measurements_missing")
+        return
+    if num(plan, "list_now") != size_to(probe[0] + 1):
+        problems.append("guest_list_now_%s_dumped_%d" % (plan.get("list_now"), size_to(probe[0] + 1)))
+    smallest = min(record_size(e) for e in ovf)
+    if rec > smallest:
+        problems.append("guest_record_%d_larger_than_smallest_measured_%d" % (rec, smallest))
+    if len(ovf) != n:
+        problems.append("guest_measured_%d_planned_%d" % (len(ovf), n))
+    # records after the probe that still fit the segment, from the dump
+    used, fit = KHDR_SIZE + size_to(probe[0] + 1), 0
+    for e in ovf:
+        if used + record_size(e) > seg:
+            break
+        used += record_size(e)
+        fit += 1
+    safety = n - need
+    facts.add("ovf_plan", "segment=%d,free=%s,record=%d,need=%d,n=%d,fit=%d,beyond=%d" % (
+        seg, plan.get("free"), rec, need, n, fit, len(ovf) - fit))
+    if safety < 1 or need < fit + 1:
+        problems.append("guest_need_%d_safety_%d_but_%d_fit(must_outgrow_by_the_safety)" % (need, safety, fit))
 
 
 # two-stage scenarios that attach first (ikt_track) and audit right before

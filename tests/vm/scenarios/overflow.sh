@@ -1,15 +1,85 @@
 # IKT-EXPECT: full unknown
 # IKT-CMDLINE: ima_kexec_extra_kb=0
-# overflow (patched kernel only; SKIP unless --expect full|unknown): no
-# margin beyond page rounding, then more measurements after the load than the
-# rounding slack can hold (ikt.n=, default 80, ~100 bytes each). The copy at
-# kexec -e must stop at a whole record with a true header: the second kernel
-# restores exactly a prefix of the stage-1 list followed by its own
-# boot_aggregate, the TPM equals stage 1 + the (lost) kexec_execute record +
-# stage 2's new entries, and stage 1 printed the "does not fit" error.
+# overflow (execute-copy kernels only; SKIP unless --expect full|unknown):
+# no margin beyond page rounding (ima_kexec_extra_kb=0 for our patch;
+# upstream ignores the parameter and keeps its CONFIG margin, half a page
+# at 0), then enough measurements after the load to outgrow the segment.
+# How many is computed here, from the parameters in force (IKT ovf_* lines):
+#   page     the kernel's page size (KernelPageSize of this shell's mappings)
+#   margin   ima_kexec_extra_kb= when this kernel took it (it is not in
+#            init's environment, where unknown parameters end up), else
+#            the kernel's CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB (/boot/config)
+#            with upstream's meaning (0 = half a page)
+#   segment  ALIGN(list at the segment's sizing + 24-byte header + margin,
+#            page); the list at the sizing is the list right after the load
+#            minus the kexec_load record measured after it (its size from
+#            its ascii line), and is checked against that record's own
+#            kexec_segment_size
+#   record   the growth of the list by one probe file whose name is shorter
+#            than any of the measured ones
+#   n        (segment - header - list now) / record + 1 records outgrow it;
+#            plus ikt.safety= (default 8)
+# The judge recomputes the segment and the bytes still free from the dumped
+# list and fails a run whose n did not outgrow it, or whose figures differ.
+# The copy at kexec -e must stop at a whole record with a true header: the
+# second kernel restores exactly a prefix of the stage-1 list followed by
+# its own boot_aggregate, the TPM equals stage 1 + the (lost) kexec_execute
+# record + stage 2's new entries, and stage 1 printed the "does not fit"
+# error (our patch; upstream's behaviour is reported).
+HDR=24	# struct ima_kexec_hdr
+
+# ovf_record_bytes: bytes of the binary record of the ima-buf ascii line on
+# stdin, "PCR TDIGEST ima-buf ALGO:DIGEST NAME BUFHEX": pcr, template digest,
+# template name, then the d-ng ("ALGO:\0" digest), n-ng (NAME\0) and buf
+# fields, each with its 4-byte length
+ovf_record_bytes() {
+	awk '{ split($4, a, ":")
+		t = 4 + length(a[1]) + 2 + length(a[2]) / 2 + 4 + length($5) + 1 + 4 + length($6) / 2
+		print 4 + 20 + 4 + length($3) + 4 + t }'
+}
+
+# the kexec_load record's payload field NAME (hex buf of its ascii line)
+ovf_payload_field() {
+	awk -v k="$1" '{ h = "0123456789abcdef"; s = ""
+		for (i = 1; i < length($6); i += 2)
+			s = s sprintf("%c", (index(h, substr($6, i, 1)) - 1) * 16 + index(h, substr($6, i + 1, 1)) - 1)
+		n = split(s, kv, ";"); for (j = 1; j <= n; j++) { split(kv[j], p, "="); if (p[1] == k) print p[2] } }'
+}
+
 stage1() {
+	page=$(awk '$1 == "KernelPageSize:" { print $2 * 1024; exit }' /proc/self/smaps)
+	kb=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^ima_kexec_extra_kb=//p' | tail -n 1)
+	cfg=$(sed -n 's/^CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB=//p' /boot/config 2>/dev/null)
+	if [ -n "$kb" ] && ! tr '\0' '\n' </proc/1/environ | grep -q '^ima_kexec_extra_kb='; then
+		margin=$((kb * 1024)) src=cmdline
+	elif [ -n "$cfg" ]; then
+		margin=$(( cfg > 0 ? cfg * 1024 : page / 2 )) src=config_upstream_meaning
+	else
+		margin=$((page / 2)) src=unknown_assumed_half_page
+	fi
+	ikt ovf_params=1 page=$page margin=$margin margin_source=$src cmdline_kb=${kb:-none} config_kb=${cfg:-none}
 	ikt_track
 	ikt_load first file || return
-	ikt_measure "$(ikt_arg n 80)" ovf
+	after=$(wc -c <$IMA/binary_runtime_measurements)
+	last=$(tail -n 1 $IMA/ascii_runtime_measurements)
+	sizing=$after krec=0 kseg=none
+	if [ "$(echo "$last" | awk '{ print $3 " " $5 }')" = "ima-buf kexec_load" ]; then
+		krec=$(echo "$last" | ovf_record_bytes)
+		sizing=$((after - krec))
+		kseg=$(echo "$last" | ovf_payload_field kexec_segment_size)
+	fi
+	seg=$(( (sizing + HDR + margin + page - 1) / page * page ))
+	[ "$kseg" = none ] || [ "$kseg" = "$seg" ]
+	chk segment_predicted $? "predicted=$seg kexec_load_record_says=$kseg"
+	# one probe file, its name shorter than any /tmp/m-ovf-I: the smallest record
+	b=$(wc -c <$IMA/binary_runtime_measurements)
+	ikt_measure 1 p
+	now=$(wc -c <$IMA/binary_runtime_measurements)
+	rec=$((now - b))
+	free=$((seg - HDR - now))
+	need=$(( free >= 0 && rec > 0 ? free / rec + 1 : 1 ))
+	n=$((need + $(ikt_arg safety 8)))
+	ikt ovf_plan=1 list_after_load=$after kexec_load_record=$krec list_at_sizing=$sizing segment=$seg kernel_segment=$kseg list_now=$now record=$rec free=$free need=$need n=$n
+	ikt_measure "$n" ovf
 	ikt_execute
 }
