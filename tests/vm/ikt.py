@@ -669,6 +669,77 @@ def auditverify_checks(log, r, facts, problems):
         problems.append("verify_rc_%s_with_%d_lost" % (log["tool_rc"].get("verify"), len(lost)))
     if ve.get("verdict") != ("mismatch" if lost else "match"):
         problems.append("verify_verdict_%s_with_%d_lost" % (ve.get("verdict"), len(lost)))
+    record_checks(log, r, ve, facts, problems)
+
+
+AUDIT_RECORD = "/var/lib/ikt/pre-kexec.record"
+
+
+def record_checks(log, r, ve, facts, problems):
+    """audit --save before the kexec, verify --record after it: the record
+    is a root-owned 0600 file that survived the kexec on the disk; it holds
+    exactly the entries the judge saw lost (from the s1/s2 dumps and the
+    TPM), written in stage 1's boot; verify names absent exactly the lost
+    entries that the list it read (dump s2v, cut at verify's own entry
+    count) does not hold again, matched by template digest with duplicates
+    counted, the earliest seq of a digest first (as verify matches)."""
+    lost = r.get("lost") or []
+    recl = {kv["record"]: kv for kv in log["lines"] if "record" in kv}
+    s1l, s2l = recl.get("s1"), recl.get("s2")
+    if s1l is None or s2l is None:
+        problems.append("no_record_line_s1_or_s2")
+        return
+    for label, kv in (("s1", s1l), ("s2", s2l)):
+        if (kv.get("exists"), kv.get("mode"), kv.get("uid"), kv.get("files")) != ("1", "600", "0", "1"):
+            problems.append("record_%s_exists_%s_mode_%s_uid_%s_files_%s(want_one_root_0600_file)" % (
+                label, kv.get("exists"), kv.get("mode"), kv.get("uid"), kv.get("files")))
+    if s1l.get("bytes") != s2l.get("bytes"):
+        problems.append("record_bytes_%s_before_kexec_%s_after" % (s1l.get("bytes"), s2l.get("bytes")))
+    if s1l.get("boot_id") == s2l.get("boot_id"):
+        problems.append("same_boot_id_in_both_stages(no_kexec?)")
+    au = log.get("audit_json")
+    if isinstance(au, dict) and au.get("saved") != AUDIT_RECORD:
+        problems.append("audit_saved_%s" % au.get("saved"))
+    rec = ve.get("record")
+    if not isinstance(rec, dict):
+        problems.append("verify_json_has_no_record")
+        return
+    facts.add("record_entries", rec.get("entries"))
+    facts.add("record_absent", rec.get("absent_count"))
+    if rec.get("path") != AUDIT_RECORD:
+        problems.append("verify_record_path_%s" % rec.get("path"))
+    if rec.get("entries") != len(lost):
+        problems.append("record_entries_%s_observed_lost_%d" % (rec.get("entries"), len(lost)))
+    if (rec.get("boot_id"), rec.get("current_boot_id"), rec.get("same_boot")) != (
+            s1l.get("boot_id"), s2l.get("boot_id"), False):
+        problems.append("record_boot_%s_current_%s_same_%s_want_%s_%s" % (
+            rec.get("boot_id"), rec.get("current_boot_id"), rec.get("same_boot"),
+            s1l.get("boot_id"), s2l.get("boot_id")))
+    # the list verify read: the dump taken right after it, cut at its count
+    s2vd = log["dumps"].get("s2v")
+    nread = (ve.get("log") or {}).get("entries")
+    if s2vd is None or not isinstance(nread, int):
+        problems.append("no_s2v_dump_or_verify_log_entries")
+        return
+    s2v, s2 = parse_list(s2vd["data"]), r.get("s2") or []
+    if not len(s2) <= nread <= len(s2v) or common_prefix(s2, s2v) != len(s2):
+        problems.append("verify_read_%s_entries_s2_%d_s2v_%d(not_one_growing_list)" % (nread, len(s2), len(s2v)))
+        return
+    again = {}
+    for e in s2v[:nread]:
+        again[e["digest"]] = again.get(e["digest"], 0) + 1
+    want = []
+    first = r.get("carried", 0)
+    for i, e in enumerate(lost):
+        if again.get(e["digest"], 0):
+            again[e["digest"]] -= 1
+        else:
+            want.append((first + i, e["digest"].hex()))
+    got = [(a.get("seq"), a.get("template_digest")) for a in rec.get("absent", [])]
+    facts.add("record_absent_expected", len(want))
+    facts.add("lost_but_measured_again", len(lost) - len(want))
+    if rec.get("absent_count") != len(want) or got != want:
+        problems.append("record_absent_%s(%d_listed)_expected_%d" % (rec.get("absent_count"), len(got), len(want)))
 
 
 def busyattach_checks(log, r, facts, problems):

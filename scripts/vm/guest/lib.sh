@@ -181,15 +181,20 @@ ikt_track() { # attach before anything is loaded, so ikt_execute can audit
 	sed 's/^/IKT tool_msg=/; s/ /_/g' /tmp/attach.out | grep -v "_keeping_it" | head -n 3
 }
 
-ikt_audit() { # audit --json when tracking (nothing it does is measured)
+ikt_audit() { # ikt_audit [ARG...]: audit --json [ARG...] when tracking
+	# (nothing it does is measured; e.g. --save FILE writes only)
 	[ -x "$TOOL" ] && [ -d /sys/fs/bpf/imakexec ] || return 0
-	out=$("$TOOL" audit --json 2>/dev/null)
+	out=$("$TOOL" audit --json "$@" 2>/dev/null)
 	ikt tool=audit rc=$?
 	ikt audit_json=$(printf '%s' "$out" | base64 | tr -d '\n')
 }
 
 ikt_execute() { # audit, dump the list as it is right before kexec -e, execute
 	ikt_audit
+	ikt_kexec_e
+}
+
+ikt_kexec_e() { # dump the list as it is right before kexec -e, execute
 	ikt_dump s1
 	ikt event=execute count=$(ikt_count)
 	sync
