@@ -264,6 +264,8 @@ static bool kexec_loaded(struct exec_ctx *x)
 	return !ikt_read_u64(p, &loaded) && loaded;
 }
 
+static int prepare_reload(struct exec_ctx *x);
+
 static int prepare(struct exec_ctx *x)
 {
 	int ret;
@@ -316,6 +318,17 @@ static int prepare(struct exec_ctx *x)
 		break;
 	}
 reload:
+	return prepare_reload(x);
+read_failed:
+	p_err("cannot read the tracker's state: %s", strerror(errno));
+	return IKT_EXIT_ERROR;
+}
+
+/* the reload plan: what was loaded (or --kernel), its files opened */
+static int prepare_reload(struct exec_ctx *x)
+{
+	int ret;
+
 	x->plan = PLAN_RELOAD;
 	if (x->a->kernel) {
 		if ((ret = explicit_loadinfo(x)))
@@ -617,7 +630,19 @@ int cmd_exec(int argc, char **argv)
 	if (!a.no_preseal && (ret = preseal(x, true)))
 		goto cleanup;
 	for (x->attempts = 0; x->attempts <= a.retries; x->attempts++) {
-		if ((ret = attempt(x)) == -1) {	/* no use retrying */
+		ret = attempt(x);
+		/* an execute-copy kernel whose list outgrew the segment sized
+		 * at load: a reload sizes a new one for the list (the pre-seal
+		 * keeps it from growing again), then the execute is retried */
+		if (ret == -1 && x->plan == PLAN_EXECUTE &&
+		    x->s.guard_last_reason == IKT_G_OVERFLOW) {
+			p_info("the list outgrew the segment the image was loaded with: "
+			       "reloading it to size one for the list");
+			if ((ret = prepare_reload(x)))
+				break;
+			continue;
+		}
+		if (ret == -1) {	/* no use retrying */
 			x->attempts++;
 			ret = 0;
 			break;

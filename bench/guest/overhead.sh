@@ -3,7 +3,9 @@
 # Workloads (tests/vm/ikt-burst.c): "exec" creates and runs distinct tiny
 # executables (one BPRM_CHECK entry each), "write" rewrites and reads one
 # file (one FILE_CHECK entry each: the cheapest measurement there is).
-# Modes: off (not attached), attach (pinned tracking, no consumer),
+# Modes: off (not attached), attach (pinned tracking, no consumer), guard
+# (attach --guard: also the guard's LSM capable hook and the seal's
+# bprm/mmap/open/kernel-read hooks, which run on every exec and open),
 # monitor (attached + `monitor --json` writing to a tmpfs file). Rounds
 # run the modes in ABC CBA ... order so a drift along the boot (the IMA
 # hash table fills up) weighs on every mode alike.
@@ -16,6 +18,7 @@ mode_on() {
 	case $1 in
 	off) ;;
 	attach) $TOOL attach >/dev/null 2>&1 || ikt error=attach_failed ;;
+	guard) $TOOL attach --guard >/dev/null 2>&1 || ikt error=attach_guard_failed ;;
 	monitor)
 		$TOOL attach >/dev/null 2>&1 || ikt error=attach_failed
 		$TOOL monitor --json >/tmp/mon.json 2>/dev/null &
@@ -63,7 +66,7 @@ stage1() {
 	ikt-burst write "$NWRITE" /tmp/w >/dev/null
 	r=1
 	while [ $r -le "$ROUNDS" ]; do
-		if [ $((r % 2)) = 1 ]; then order="off attach monitor"; else order="monitor attach off"; fi
+		if [ $((r % 2)) = 1 ]; then order="off attach guard monitor"; else order="monitor guard attach off"; fi
 		for m in $order; do
 			mode_on $m
 			ikt bench=overhead round=$r mode=$m work=exec $(ikt-burst exec "$NEXEC" /tmp/x | cut -d' ' -f3-)

@@ -343,7 +343,7 @@ PATCHED_ONLY = ("kexecevents", "overflow", "kdump")
 # scenarios that execute with `imakexec-trace exec`: the next log holds all
 EXEC_SCENARIOS = ("guardexec", "stagedexec")
 # kexec chains, judged by tests/vm/chainjudge.py
-CHAIN_SCENARIOS = ("chain", "racexec", "execfaults")
+CHAIN_SCENARIOS = ("chain", "execfaults")
 KEXEC_PAYLOAD_KEYS = ("kexec_segment_size", "ima_binary_runtime_size",
                       "ima_runtime_measurements_count")
 KHDR_SIZE = 24  # struct ima_kexec_hdr

@@ -1,4 +1,4 @@
-# Guest helpers for the kexec-chain scenarios (chain, racexec), sourced by
+# Guest helpers for the kexec-chain scenarios (chain, execfaults), sourced by
 # them after lib.sh. Every boot of a chain but the last is a hop: attach
 # --guard, load the next kernel, measure, then kexec through
 # `imakexec-trace exec` into the next stage (ikt.hops= hops, default 3).
