@@ -446,6 +446,7 @@ static bool retry_helps(uint32_t reason)
  * exit code otherwise */
 static int attempt(struct exec_ctx *x)
 {
+	char held[160] = "";
 	int ret;
 
 	if (x->plan == PLAN_RELOAD) {
@@ -470,11 +471,16 @@ static int attempt(struct exec_ctx *x)
 		if (ret || (ret = arm_carry(x, true)))
 			return ret;
 	}
+	if (x->presealed && !ikt_tracker_read(&x->t, &x->s, NULL))
+		snprintf(held, sizeof(held), " (pre-seal: %" PRIu64 " operations of other "
+			 "processes denied, %" PRIu64 " of their measurements landed)",
+			 (uint64_t)(x->s.preseal_denied - x->s0.preseal_denied),
+			 (uint64_t)(x->s.preseal_appends - x->s0.preseal_appends));
 	if (x->plan == PLAN_CARRY)
-		p_info("%s done in %.1f ms (%" PRIu64 " entries to %s); executing",
-		       plan_str[x->plan], elapsed_ms(x), x->carry_count, x->carry);
+		p_info("%s done in %.1f ms (%" PRIu64 " entries to %s)%s; executing",
+		       plan_str[x->plan], elapsed_ms(x), x->carry_count, x->carry, held);
 	else
-		p_info("%s done in %.1f ms; executing", plan_str[x->plan], elapsed_ms(x));
+		p_info("%s done in %.1f ms%s; executing", plan_str[x->plan], elapsed_ms(x), held);
 	syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
 		LINUX_REBOOT_CMD_KEXEC, NULL);
 	if (errno != EPERM) {

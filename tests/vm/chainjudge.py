@@ -22,7 +22,13 @@ evmctl against the TPM, never with the tool's verdict:
               whose next log does not replay is the failure this scenario
               exists to find.
 """
+import re
+
 from ikt import BANKS, IMA_PCR, LogError, evmctl_replay, key, parse_list, replay
+
+# exec's pre-seal figures, in its refusal and its "executing" messages
+PRESEAL_RE = re.compile(r"pre-seal[_a-z]*:_(\d+)_operations_of_other_processes_denied,_"
+                        r"(\d+)_of_their_measurements_landed")
 
 
 def pcr10(pcrs, bank):
@@ -51,6 +57,18 @@ def lst(log, label):
     if not d["intact"]:
         raise LogError("dump %s damaged on the serial line" % label)
     return parse_list(d["data"])
+
+
+def preseal_figures(log):
+    """(denied, landed) summed over the exec runs under the storm, each run
+    counted by the last figures it printed (its messages may be cut off by
+    the kexec: a lower bound)"""
+    last = {}
+    for kv in log["lines"]:
+        m = PRESEAL_RE.search(kv.get("exec_msg", ""))
+        if m and kv.get("try") not in (None, "quiet"):
+            last[(kv.get("hop"), kv.get("try"))] = (int(m.group(1)), int(m.group(2)))
+    return sum(d for d, _ in last.values()), sum(n for _, n in last.values())
 
 
 def race_trials(log, hops):
@@ -176,5 +194,8 @@ def check(log, args, facts, problems):
         facts.add("executed_first", n["first"])
         facts.add("executed_retried", n["retried"])
         facts.add("refused", n["refused"])
+        denied, landed = preseal_figures(log)
+        facts.add("preseal_denied_seen", denied)
+        facts.add("preseal_landed_seen", landed)
         facts.add("executed_replay_fails", sum(
             1 for k in bad_hops if any(o == "executed" for _, o, _ in trials.get(k, []))))
