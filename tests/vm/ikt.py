@@ -434,17 +434,20 @@ def page_size(log, kconfig):
 
 def segment_margin(kernel, kconfig, page, cmdline_kb=None):
     """Bytes an execute-copy kernel reserves beyond the list at load (a
-    normal image), from its CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB: upstream
-    (mainline) makes 0 half a page and has no boot parameter; our 6.1 patch
-    takes the value as is, and ima_kexec_extra_kb= on the command line
-    (cmdline_kb, as the guest saw it) overrides it. None when unknown."""
+    normal image). Upstream (mainline): CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB,
+    0 = half a page, no boot parameter. Our 6.1 patch:
+    CONFIG_IMA_KEXEC_MARGIN_KB taken as is (0 = none; before the rename it
+    was CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB with that meaning), and
+    ima_kexec_extra_kb= on the command line (cmdline_kb, as the guest saw
+    it) overrides it. None when unknown."""
     if kernel != "mainline" and cmdline_kb is not None and cmdline_kb.isdigit():
         return int(cmdline_kb) * 1024
-    kb = kconfig_value(kconfig, "IMA_KEXEC_EXTRA_MEMORY_KB")
+    ours = kconfig_value(kconfig, "IMA_KEXEC_MARGIN_KB")
+    kb = ours if ours is not None else kconfig_value(kconfig, "IMA_KEXEC_EXTRA_MEMORY_KB")
     if kb is None or not kb.lstrip("-").isdigit() or page is None:
         return None
     kb = int(kb)
-    if kernel == "mainline":
+    if ours is None and kernel == "mainline":
         return page // 2 if kb <= 0 else kb * 1024
     return kb * 1024
 
@@ -496,7 +499,7 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems, kernel="", kco
         margin = segment_margin(kernel, kconfig, page)
         facts.add("segment_margin", "unknown" if margin is None else margin)
         if margin is None:
-            problems.append("no_CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB_in_%s" % kconfig)
+            problems.append("no_CONFIG_IMA_KEXEC_MARGIN_KB_or_EXTRA_MEMORY_KB_in_%s" % kconfig)
         else:
             want = (lpay["ima_binary_runtime_size"] + margin + page - 1) // page * page
             if seg != want:
@@ -574,7 +577,7 @@ def overflow_plan_checks(log, s1, li, lpay, seg, page, kernel, kconfig, facts, p
     margin = segment_margin(kernel, kconfig, page, cmdline_kb)
     facts.add("ovf_margin", "%s(guest:%s,%s)" % (margin, gmargin, par.get("margin_source")))
     if margin is None:
-        problems.append("no_CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB_in_%s" % kconfig)
+        problems.append("no_CONFIG_IMA_KEXEC_MARGIN_KB_or_EXTRA_MEMORY_KB_in_%s" % kconfig)
         return
     kpage = page_size({"lines": []}, kconfig)
     if kpage is not None and gpage != kpage:
@@ -986,6 +989,9 @@ def check(args):
                 if r.get("union_%s" % bank) is False:
                     problems.append("tpm_pcr10_%s_not_s1_plus_new(harness_accounting_wrong)" % bank)
             exp = expected_carried(args.expect, r)
+            # the next kernel cannot reach the segment (mem=): nothing crosses
+            if sc == "restoremem" and exp is not None:
+                exp = 0
             # exec re-snapshots (or carries) at the last moment: the whole list
             if sc in EXEC_SCENARIOS and exp is not None and r.get("kind") == "file":
                 exp = len(r["s1"])
@@ -1016,6 +1022,19 @@ def check(args):
                 want = ["/tmp/m-win-%d" % i for i in range(n)]
                 if r["s2"] is not None and r["lost_files"] != want:
                     problems.append("lost_files_not_the_%d_measured_after_load" % n)
+    if sc == "restoremem":
+        rm = [kv for kv in log["lines"] if "restoremem" in kv]
+        if not rm:
+            problems.append("next_kernel_did_not_report(booted?)")
+        else:
+            rm = rm[-1]
+            facts.add("next_mem_kb", rm.get("mem_kb"))
+            facts.add("buffer_outside_reported", rm.get("outside"))
+            if rm.get("cmdline_mem") != "1G":
+                problems.append("next_kernel_not_booted_with_mem=1G")
+            # the check must have fired: a segment below 1 GiB tests nothing
+            if rm.get("outside", "0") == "0":
+                problems.append("no_'lies_outside_available_memory'_(segment_inside_mem=_or_no_check)")
     if sc == "crash":
         crash = [e for e in loads if e.get("mode") == "crash"]
         # the scenario asks for crashkernel= itself: a failed load is a failure
@@ -1151,7 +1170,8 @@ def main():
     # the harness's name for the kernel (stock, unstable, baseline, patched,
     # mainline): checks of our patch's own choices apply to "patched" only
     c.add_argument("--kernel", default="")
-    # its config (CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB sizes the segment)
+    # its config (CONFIG_IMA_KEXEC_MARGIN_KB, upstream's EXTRA_MEMORY_KB:
+    # the segment's margin)
     c.add_argument("--kconfig")
     c.add_argument("log")
     g = sub.add_parser("gap")

@@ -127,10 +127,11 @@ ikt_mkinitrd() { # the next kernel's initrd: this rootfs minus /boot and pseudo 
 	ikt event=mkinitrd bytes=$(wc -c </tmp/ikt-initrd.gz) count=$(ikt_count)
 }
 
-ikt_next_cmdline() { # this command line for the next stage (stage + 1)
+ikt_next_cmdline() { # this command line for the next stage (stage + 1),
+	# plus $IKT_NEXT_EXTRA
 	tr ' ' '\n' </proc/cmdline | grep -v '^ikt\.stage=' | grep -v '^$' |
 		grep -v '^BOOT_IMAGE=' | tr '\n' ' '
-	echo "ikt.stage=$(( $(ikt_arg stage 1) + 1 ))"
+	echo "${IKT_NEXT_EXTRA:+$IKT_NEXT_EXTRA }ikt.stage=$(( $(ikt_arg stage 1) + 1 ))"
 }
 
 # ikt_load NAME [file|legacy|crash]: load the next kernel; reports the list

@@ -8,8 +8,9 @@
 #   page     the kernel's page size (KernelPageSize of this shell's mappings)
 #   margin   ima_kexec_extra_kb= when this kernel took it (it is not in
 #            init's environment, where unknown parameters end up), else
-#            the kernel's CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB (/boot/config)
-#            with upstream's meaning (0 = half a page)
+#            CONFIG_IMA_KEXEC_MARGIN_KB (our patch: 0 = none), else
+#            upstream's CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB (0 = half a page),
+#            both from the kernel's config in /boot/config
 #   segment  ALIGN(list at the segment's sizing + 24-byte header + margin,
 #            page); the list at the sizing is the list right after the load
 #            minus the kexec_load record measured after it (its size from
@@ -50,8 +51,11 @@ stage1() {
 	page=$(awk '$1 == "KernelPageSize:" { print $2 * 1024; exit }' /proc/self/smaps)
 	kb=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^ima_kexec_extra_kb=//p' | tail -n 1)
 	cfg=$(sed -n 's/^CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB=//p' /boot/config 2>/dev/null)
+	ours=$(sed -n 's/^CONFIG_IMA_KEXEC_MARGIN_KB=//p' /boot/config 2>/dev/null)
 	if [ -n "$kb" ] && ! tr '\0' '\n' </proc/1/environ | grep -q '^ima_kexec_extra_kb='; then
 		margin=$((kb * 1024)) src=cmdline
+	elif [ -n "$ours" ]; then	# our patch: 0 = no margin
+		margin=$((ours * 1024)) src=config_margin_kb
 	elif [ -n "$cfg" ]; then
 		margin=$(( cfg > 0 ? cfg * 1024 : page / 2 )) src=config_upstream_meaning
 	else
