@@ -174,6 +174,7 @@ check: all unit fuzz-regress
 	$(Q)tests/evmctl-crosscheck $(APP)
 	$(Q)tests/vm/judge/run
 	$(Q)$(MAKE) --no-print-directory vmcheck
+	@echo "SKIP patch-prefixes: every prefix of kernel/patches/6.1 builds and boots (7 kernel builds); run: make matrix (scripts/patch-prefixes)"
 
 # VM scenarios (QEMU + swtpm) on four kernels: Debian 12's and Debian
 # unstable's stock kernels (fetched), baseline and patched (built on first
@@ -186,12 +187,14 @@ vmcheck: all
 	$(Q)tests/vm/run -j 2 --kernel $(VM_KERNELS)
 
 # Every VM scenario, the long ones too (the systemd guest's plain-Debian
-# and legacy-load runs, marked "# IKT-SET: matrix"), on every kernel.
+# and legacy-load runs, marked "# IKT-SET: matrix"), on every kernel, and
+# every prefix of the 6.1 patch series built and booted.
 # Also upstream's own fix as the reference (mainline: Debian unstable's
 # linux-source-7.x with CONFIG_IMA_KEXEC, built here if not cached).
 matrix: all
 	$(Q)scripts/install-deps --vm
 	$(Q)IKT_BUILD_MAINLINE=1 tests/vm/run -j 2 --all --kernel $(VM_KERNELS)
+	$(Q)scripts/patch-prefixes
 
 # Test kernels, cached (cold: ~34 min baseline, a few minutes patched on 2 cores)
 kernels:

@@ -10,74 +10,13 @@
 #include "atomicfile.h"
 #include "carry.h"
 #include "exitcodes.h"
-#include "imalog.h"
+#include "listbuf.h"
 #include "record.h"
 
 
 int ikt_carry_dir(const char *dir)
 {
 	return ikt_afile_dir(dir, "carry directory");
-}
-
-/* Read the whole list into memory: the carry is written from this copy
- * and its records are counted from it, never by reading the carry file
- * back (a read of it would be measured, and the list would move on). */
-static int read_list(const char *log, char **buf, size_t *len)
-{
-	size_t cap = 1 << 20;
-	ssize_t n;
-	int fd = open(log, O_RDONLY | O_CLOEXEC);
-
-	*len = 0;
-	*buf = fd >= 0 ? malloc(cap) : NULL;
-	if (!*buf) {
-		p_err("cannot read %s: %s", log, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	while ((n = read(fd, *buf + *len, cap - *len)) > 0) {
-		*len += (size_t)n;
-		if (*len == cap) {
-			char *nb = cap < (SIZE_MAX >> 1) ? realloc(*buf, cap << 1) : NULL;
-
-			if (!nb) {
-				n = -1;
-				errno = ENOMEM;
-				break;
-			}
-			*buf = nb;
-			cap <<= 1;
-		}
-	}
-	if (n < 0)
-		p_err("reading %s failed: %s", log, strerror(errno));
-	close(fd);
-	return n < 0 ? -1 : 0;
-}
-
-static int count_records(char *buf, size_t len, uint64_t *count)
-{
-	FILE *f = fmemopen(buf, len ? len : 1, "r");
-	struct ima_record r;
-	struct imalog l;
-	int ret;
-
-	if (!f) {
-		p_err("%s", strerror(errno));
-		return -1;
-	}
-	if (!len)
-		fgetc(f);	/* an empty list: fmemopen needs a size of 1 */
-	imalog_init_fp(&l, f, "carry");
-	while ((ret = imalog_next(&l, &r)) == 1)
-		;
-	if (ret < 0)
-		p_err("the list read for the carry does not parse: %s", l.err);
-	*count = l.count;
-	imalog_close(&l);
-	fclose(f);
-	return ret;
 }
 
 int ikt_carry_write(const char *dir, const char *log, char *path, size_t plen,
@@ -98,7 +37,8 @@ int ikt_carry_write(const char *dir, const char *log, char *path, size_t plen,
 		p_err("carry path too long");
 		return IKT_EXIT_ERROR;
 	}
-	if (read_list(log, &buf, &len) || count_records(buf, len, count))
+	/* the carry is written from this copy, never read back */
+	if (ikt_list_load(log, "the list read for the carry", &buf, &len, count))
 		goto fail;
 	if (ikt_afile_open(&out, path, 0600))
 		goto fail;

@@ -13,7 +13,7 @@
 #include "atomicfile.h"
 #include "commands.h"
 #include "exitcodes.h"
-#include "imalog.h"
+#include "listbuf.h"
 #include "verify.h"
 
 
@@ -55,84 +55,6 @@ static error_t log_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-#define LOG_INPUT_MAX (1ull << 30)	/* bytes per input list */
-
-struct list_buf {
-	char *data;
-	size_t len;
-};
-
-/* Read path whole into memory (at most LOG_INPUT_MAX bytes) and parse it
- * there; records counted in *n. What is written is exactly what was
- * checked, and the output is never read back: where OUT lies on a measured
- * file system, reading it would itself be measured and move PCR 10 past
- * the combined list it was written to replay. */
-static int read_list(const char *path, struct list_buf *b, uint64_t *n)
-{
-	char chunk[64 * 1024];
-	struct ima_record r;
-	struct imalog l;
-	FILE *in, *ms, *mf;
-	size_t got, total = 0;
-	int ret = -1;
-
-	b->data = NULL;
-	b->len = 0;
-	*n = 0;
-	if (!(in = fopen(path, "re"))) {
-		p_err("cannot open %s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (!(ms = open_memstream(&b->data, &b->len))) {
-		p_err("reading %s: %s", path, strerror(errno));
-		fclose(in);
-		return -1;
-	}
-	while ((got = fread(chunk, 1, sizeof(chunk), in)) > 0) {
-		if ((total += got) > LOG_INPUT_MAX) {
-			p_err("%s is larger than %llu bytes: not a measurement list", path,
-			      LOG_INPUT_MAX);
-			goto out;
-		}
-		if (fwrite(chunk, 1, got, ms) != got) {
-			p_err("reading %s: out of memory", path);
-			goto out;
-		}
-	}
-	if (ferror(in)) {
-		p_err("reading %s failed: %s", path, strerror(errno));
-		goto out;
-	}
-	if (fclose(ms)) {
-		ms = NULL;
-		p_err("reading %s: out of memory", path);
-		goto out;
-	}
-	ms = NULL;
-	if (!b->len) {		/* an empty list: no records */
-		ret = 0;
-		goto out;
-	}
-	if (!(mf = fmemopen(b->data, b->len, "r"))) {
-		p_err("parsing %s: %s", path, strerror(errno));
-		goto out;
-	}
-	imalog_init_fp(&l, mf, path);
-	while ((ret = imalog_next(&l, &r)) == 1)
-		;
-	*n = l.count;
-	if (ret < 0)
-		p_err("%s", l.err);
-	imalog_close(&l);
-	fclose(mf);
-	ret = ret < 0 ? -1 : 0;
-out:
-	if (ms)
-		fclose(ms);
-	fclose(in);
-	return ret;
-}
-
 int cmd_log(int argc, char **argv)
 {
 	static const char doc[] =
@@ -146,7 +68,7 @@ int cmd_log(int argc, char **argv)
 		"  evmctl ima_measurement --ignore-violations /tmp/chain.bin\n";
 	struct argp argp = { log_opts, log_parse, NULL, doc, NULL, NULL, NULL };
 	struct log_args a = { 0 };
-	struct list_buf in[VERIFY_MAX_PRIOR + 1] = { 0 };
+	struct { char *data; size_t len; } in[VERIFY_MAX_PRIOR + 1] = { 0 };
 	struct ikt_afile out;
 	uint64_t total = 0, n;
 	int ret = IKT_EXIT_ERROR;
@@ -156,8 +78,12 @@ int cmd_log(int argc, char **argv)
 		return IKT_EXIT_USAGE;
 	/* read and check every input before writing anything */
 	for (i = 0; i <= a.nprior; i++) {
-		if (read_list(i < a.nprior ? a.prior[i] : (a.log ? a.log : IMA_DEFAULT_LOG),
-			      &in[i], &n))
+		const char *p = i < a.nprior ? a.prior[i] : (a.log ? a.log : IMA_DEFAULT_LOG);
+
+		/* what is written is what was checked: the output is never
+		 * read back (on a measured file system that read would move
+		 * PCR 10 past the combined list) */
+		if (ikt_list_load(p, p, &in[i].data, &in[i].len, &n))
 			goto cleanup;
 		total += n;
 	}
