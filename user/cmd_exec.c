@@ -65,6 +65,7 @@ struct exec_ctx {
 	struct timespec t0;
 	bool presealed;		/* the pre-seal is held (--no-preseal: never) */
 	bool preseal_taken;
+	struct ikt_carry_pre pre;	/* the list read before the pre-seal */
 	struct ikt_state s0;	/* state when it was taken */
 };
 
@@ -465,7 +466,7 @@ static int attempt(struct exec_ctx *x)
 		/* checked in prepare() unless it was read-only then */
 		ret = x->rm.readonly ? ikt_carry_dir(x->a->carry_dir) : 0;
 		if (!ret)
-			ret = ikt_carry_write(x->a->carry_dir, IMA_DEFAULT_LOG, x->carry,
+			ret = ikt_carry_write(x->a->carry_dir, IMA_DEFAULT_LOG, &x->pre, x->carry,
 					      sizeof(x->carry), &x->carry_count);
 		ikt_remount_ro(&x->rm);
 		if (ret || (ret = arm_carry(x, true)))
@@ -633,6 +634,9 @@ int cmd_exec(int argc, char **argv)
 		goto cleanup;
 	}
 	sync();
+	/* the bulk of a long list is read before others are held off */
+	if (x->plan == PLAN_CARRY && ikt_carry_prefetch(IMA_DEFAULT_LOG, &x->pre))
+		p_info("reading the list ahead failed; the carry reads it whole");
 	if (!a.no_preseal && (ret = preseal(x, true)))
 		goto cleanup;
 	for (x->attempts = 0; x->attempts <= a.retries; x->attempts++) {
@@ -665,6 +669,7 @@ int cmd_exec(int argc, char **argv)
 	if (x->plan == PLAN_CARRY && x->c.carry_valid)
 		arm_carry(x, false);	/* no stale carry may allow a later kexec */
 cleanup:
+	ikt_carry_pre_free(&x->pre);
 	if (x->kfd >= 0)
 		close(x->kfd);
 	if (x->ifd >= 0)

@@ -83,7 +83,7 @@ int cmd_log(int argc, char **argv)
 		/* what is written is what was checked: the output is never
 		 * read back (on a measured file system that read would move
 		 * PCR 10 past the combined list) */
-		if (ikt_list_load(p, p, &in[i].data, &in[i].len, &n))
+		if (ikt_list_load(p, p, &in[i].data, &in[i].len, &n, NULL))
 			goto cleanup;
 		total += n;
 	}

@@ -44,7 +44,8 @@ static int read_whole(const char *path, char **buf, size_t *len)
 	return n < 0 ? -1 : 0;
 }
 
-static int count_records(const char *what, char *buf, size_t len, uint64_t *count)
+int ikt_list_count(const char *what, char *buf, size_t len, uint64_t *count,
+		   size_t *last)
 {
 	FILE *f = fmemopen(buf, len ? len : 1, "r");
 	struct ima_record r;
@@ -58,8 +59,11 @@ static int count_records(const char *what, char *buf, size_t len, uint64_t *coun
 	if (!len)
 		fgetc(f);	/* an empty list: fmemopen needs a size of 1 */
 	imalog_init_fp(&l, f, what);
+	if (last)
+		*last = 0;
 	while ((ret = imalog_next(&l, &r)) == 1)
-		;
+		if (last)
+			*last = (size_t)r.offset;
 	if (ret < 0)
 		p_err("%s does not parse: %s", what, l.err);
 	*count = l.count;
@@ -69,11 +73,11 @@ static int count_records(const char *what, char *buf, size_t len, uint64_t *coun
 }
 
 int ikt_list_load(const char *path, const char *what, char **buf, size_t *len,
-		  uint64_t *count)
+		  uint64_t *count, size_t *last)
 {
 	if (read_whole(path, buf, len))
 		goto fail;
-	if (count_records(what, *buf, *len, count))
+	if (ikt_list_count(what, *buf, *len, count, last))
 		goto fail;
 	return 0;
 fail:

@@ -24,7 +24,10 @@ stage1() {
 	[ "$have" -lt "$n" ] && ikt-burst write $((n - have)) /tmp/w >/dev/null
 	ikt event=execcost n=$n count=$(ikt_count) bytes=$(wc -c <$IMA/binary_runtime_measurements)
 	sync
-	{ "$TOOL" exec 2>&1; echo "rc=$?"; } | while read -r l; do
+	# --kmsg: printk reaches the serial console before the reboot syscall
+	# returns; a pipe's reader may not run again before the kexec
+	echo 8 >/proc/sys/kernel/printk
+	{ "$TOOL" exec --kmsg 2>&1; echo "rc=$?"; } | while read -r l; do
 		l=${l// /_}
 		echo "IKT exec_msg=$l"
 	done
