@@ -65,6 +65,7 @@ struct exec_ctx {
 	struct timespec t0;
 	bool presealed;		/* the pre-seal is held (--no-preseal: never) */
 	bool preseal_taken;
+	double preseal_at_ms;	/* when it was first taken, from t0 */
 	struct ikt_carry_pre pre;	/* the list read before the pre-seal */
 	struct ikt_state s0;	/* state when it was taken */
 };
@@ -408,17 +409,6 @@ static int arm_carry(struct exec_ctx *x, bool valid)
 	return update_config(x, edit_carry, valid, "carry");
 }
 
-static int preseal(struct exec_ctx *x, bool on)
-{
-	int ret = update_config(x, edit_preseal, on, "pre-seal");
-
-	if (!ret && on && ikt_tracker_read(&x->t, &x->s0, NULL))
-		ret = IKT_EXIT_ERROR;
-	x->presealed = on && !ret;
-	x->preseal_taken |= x->presealed;
-	return ret;
-}
-
 static double elapsed_ms(const struct exec_ctx *x)
 {
 	struct timespec t;
@@ -426,6 +416,20 @@ static double elapsed_ms(const struct exec_ctx *x)
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)(t.tv_sec - x->t0.tv_sec) * 1e3 + (double)(t.tv_nsec - x->t0.tv_nsec) / 1e6;
 }
+
+static int preseal(struct exec_ctx *x, bool on)
+{
+	int ret = update_config(x, edit_preseal, on, "pre-seal");
+
+	if (!ret && on && ikt_tracker_read(&x->t, &x->s0, NULL))
+		ret = IKT_EXIT_ERROR;
+	x->presealed = on && !ret;
+	if (x->presealed && !x->preseal_taken)
+		x->preseal_at_ms = elapsed_ms(x);
+	x->preseal_taken |= x->presealed;
+	return ret;
+}
+
 
 /* a refusal that another reload or carry can undo: something was measured
  * or was being measured in between; the others stay whatever exec does */
@@ -473,8 +477,9 @@ static int attempt(struct exec_ctx *x)
 			return ret;
 	}
 	if (x->presealed && !ikt_tracker_read(&x->t, &x->s, NULL))
-		snprintf(held, sizeof(held), " (pre-seal: %" PRIu64 " operations of other "
-			 "processes denied, %" PRIu64 " of their measurements landed)",
+		snprintf(held, sizeof(held), " (pre-sealed for the last %.1f ms: %" PRIu64
+			 " operations of other processes denied, %" PRIu64 " of their "
+			 "measurements landed)", elapsed_ms(x) - x->preseal_at_ms,
 			 (uint64_t)(x->s.preseal_denied - x->s0.preseal_denied),
 			 (uint64_t)(x->s.preseal_appends - x->s0.preseal_appends));
 	if (x->plan == PLAN_CARRY)

@@ -27,7 +27,7 @@ import re
 from ikt import BANKS, IMA_PCR, LogError, evmctl_replay, key, parse_list, replay
 
 # exec's pre-seal figures, in its refusal and its "executing" messages
-PRESEAL_RE = re.compile(r"pre-seal[_a-z]*:_(\d+)_operations_of_other_processes_denied,_"
+PRESEAL_RE = re.compile(r"pre-seal[^:]*:_(\d+)_operations_of_other_processes_denied,_"
                         r"(\d+)_of_their_measurements_landed")
 
 
