@@ -233,7 +233,7 @@ class Facts:
         return " ".join("%s=%s" % (k, v) for k, v in self.items)
 
 
-def analyse(log, facts, kernel=""):
+def analyse(log, facts, kernel="", sc=""):
     """Common analysis of a two-stage (or one-stage) run. Returns dict."""
     r = {}
     s1d = log["dumps"].get("s1")
@@ -286,9 +286,11 @@ def analyse(log, facts, kernel=""):
     # Upstream (>= 6.16, the mainline reference) measures kexec_execute at
     # every kexec reboot; an image that carries no list (legacy kexec_load)
     # leaves that record in the TPM only. It is rebuilt from s1 (payload:
-    # the last load's segment size or 0, the list's size and count).
+    # the last load's segment size or 0, the list's size and count). Our
+    # patch measures it too (same payload), and a next kernel that cannot
+    # restore the list (restoremem) leaves it in the TPM only as well.
     mids = [[]]
-    if kernel == "mainline":
+    if kernel == "mainline" or (kernel == "patched" and sc == "restoremem"):
         loads = kexec_records(s1, "kexec_load")
         seg = loads[-1][1]["kexec_segment_size"] if loads and loads[-1][1] else 0
         payload = ("kexec_segment_size=%d;ima_binary_runtime_size=%d;"
@@ -964,7 +966,7 @@ def check(args):
         print("RESULT status=%s %s" % (status, facts.text()))
         return 1 if problems else 0
     try:
-        r = analyse(log, facts, getattr(args, "kernel", ""))
+        r = analyse(log, facts, getattr(args, "kernel", ""), args.scenario)
     except (LogError, struct.error, IndexError) as e:
         print("RESULT status=FAIL reason=%s" % str(e).replace(" ", "_"))
         return 1
