@@ -32,42 +32,11 @@
 #include "util.h"
 
 
-struct exec_args {
-	const char *carry_dir;
-	const char *kernel, *initrd, *append;	/* --kernel: load these instead */
-	bool reuse_cmdline;
-	unsigned int retries;
-	bool dry_run, json, remount, kmsg, stage, no_preseal;
-};
+#include "exec.h"
 
-enum plan { PLAN_EXECUTE, PLAN_RELOAD, PLAN_CARRY };
 
 static const char *const plan_str[] = {
 	[PLAN_EXECUTE] = "execute", [PLAN_RELOAD] = "reload", [PLAN_CARRY] = "carry",
-};
-
-struct exec_ctx {
-	const struct exec_args *a;
-	struct ikt_tracker t;
-	struct ikt_env env;
-	struct ikt_state s;
-	struct ikt_config c;
-	struct ikt_loadinfo li;
-	enum plan plan;
-	int kfd, ifd;
-	char carry[PATH_MAX];
-	uint64_t carry_count;
-	unsigned int attempts;
-	uint32_t refusals[16];
-	struct ikt_remount rm;
-	bool kstaged, istaged;	/* reloading from the copies on /run */
-	FILE *msgs;		/* kmsg tee (--kmsg) for the message stream, or NULL */
-	struct timespec t0;
-	bool presealed;		/* the pre-seal is held (--no-preseal: never) */
-	bool preseal_taken;
-	double preseal_at_ms;	/* when it was first taken, from t0 */
-	struct ikt_carry_pre pre;	/* the list read before the pre-seal */
-	struct ikt_state s0;	/* state when it was taken */
 };
 
 static const struct argp_option exec_opts[] = {
@@ -152,110 +121,6 @@ static const char exec_doc[] =
 	"  imakexec-trace exec --stage            (before /boot is unmounted)\n"
 	"  imakexec-trace exec --kernel /vmlinuz --initrd /initrd.img --reuse-cmdline\n";
 
-/* the file at path must still be the one kexec_file_load read */
-static int open_same(const struct ikt_loadfile *f, const char *what, int *fd, bool say)
-{
-	struct stat st;
-
-	*fd = open(f->path, O_RDONLY | O_CLOEXEC);
-	if (*fd < 0) {
-		if (say)
-			p_err("cannot open the %s %s: %s; reload it with kexec -s "
-				"-l while attached; no kexec", what, f->path, strerror(errno));
-		return IKT_EXIT_ERROR;
-	}
-	if (fstat(*fd, &st) || st.st_ino != f->ino || (uint64_t)st.st_size != (uint64_t)f->size ||
-	    (f->mtime_sec && (st.st_mtim.tv_sec != f->mtime_sec ||
-			      (uint32_t)st.st_mtim.tv_nsec != f->mtime_nsec))) {
-		close(*fd);
-		*fd = -1;
-		if (say)
-			p_err("the %s %s changed since it was loaded; reload with "
-				"kexec -s -l to execute the new one; no kexec", what, f->path);
-		return IKT_EXIT_ERROR;
-	}
-	return 0;
-}
-
-/* the loaded file, or the copy staged before its file system went away */
-static int open_loaded(struct exec_ctx *x, const struct ikt_loadfile *f, const char *what,
-		       int *fd, bool *staged)
-{
-	char p[PATH_MAX];
-
-	if (!open_same(f, what, fd, false))
-		return 0;
-	if (!x->a->stage && !ikt_stage_open(f, what, fd)) {
-		*staged = true;
-		ikt_stage_path(f, what, p, sizeof(p));
-		p_info("the %s %s cannot be opened as loaded (file system "
-			"unmounted?); reloading from its copy %s", what, f->path, p);
-		return 0;
-	}
-	return open_same(f, what, fd, true);	/* again, to say why */
-}
-
-/* --kernel: what to reload, described like a traced load */
-static int explicit_file(const char *path, struct ikt_loadfile *f)
-{
-	struct stat st;
-	size_t n = strlen(path);
-
-	const char *why = n >= sizeof(f->path) ? "path too long" :
-			  stat(path, &st) ? strerror(errno) :
-			  !S_ISREG(st.st_mode) ? "not a regular file" : NULL;
-
-	if (why) {
-		p_err("cannot use %s: %s; no kexec", path, why);
-		return IKT_EXIT_ERROR;
-	}
-	memcpy(f->path, path, n + 1);
-	f->path_len = (uint32_t)n + 1;
-	f->dev = st.st_dev;
-	f->ino = st.st_ino;
-	f->size = st.st_size;
-	f->mtime_sec = st.st_mtim.tv_sec;
-	f->mtime_nsec = (uint32_t)st.st_mtim.tv_nsec;
-	return 0;
-}
-
-static int explicit_loadinfo(struct exec_ctx *x)
-{
-	const struct exec_args *a = x->a;
-	struct ikt_loadinfo *li = &x->li;
-	size_t n = 0;
-	int ret;
-
-	memset(li, 0, sizeof(*li));
-	if ((ret = explicit_file(a->kernel, &li->kernel)) ||
-	    (a->initrd && (ret = explicit_file(a->initrd, &li->initrd))))
-		return ret;
-	if (a->append) {
-		n = strlen(a->append);
-		if (n >= sizeof(li->cmdline)) {
-			p_err("--append is longer than %zu bytes; no kexec", sizeof(li->cmdline) - 1);
-			return IKT_EXIT_USAGE;
-		}
-		memcpy(li->cmdline, a->append, n);
-	} else if (a->reuse_cmdline) {
-		FILE *f = fopen("/proc/cmdline", "re");
-
-		n = f ? fread(li->cmdline, 1, sizeof(li->cmdline) - 1, f) : 0;
-		if (f)
-			fclose(f);
-		if (!n) {
-			p_err("cannot read /proc/cmdline for --reuse-cmdline; "
-				"pass --append; no kexec");
-			return IKT_EXIT_ERROR;
-		}
-		while (n && (li->cmdline[n - 1] == '\n' || li->cmdline[n - 1] == ' '))
-			n--;
-	}
-	li->cmdline[n] = 0;
-	li->cmdline_len = n ? (uint32_t)n + 1 : 0;
-	li->valid = 1;
-	return 0;
-}
 
 static bool kexec_loaded(struct exec_ctx *x)
 {
@@ -266,7 +131,6 @@ static bool kexec_loaded(struct exec_ctx *x)
 	return !ikt_read_u64(p, &loaded) && loaded;
 }
 
-static int prepare_reload(struct exec_ctx *x);
 
 static int prepare(struct exec_ctx *x)
 {
@@ -320,45 +184,12 @@ static int prepare(struct exec_ctx *x)
 		break;
 	}
 reload:
-	return prepare_reload(x);
+	return exec_prepare_reload(x);
 read_failed:
 	p_err("cannot read the tracker's state: %s", strerror(errno));
 	return IKT_EXIT_ERROR;
 }
 
-/* the reload plan: what was loaded (or --kernel), its files opened */
-static int prepare_reload(struct exec_ctx *x)
-{
-	int ret;
-
-	x->plan = PLAN_RELOAD;
-	if (x->a->kernel) {
-		if ((ret = explicit_loadinfo(x)))
-			return ret;
-	} else if (ikt_tracker_read_loaded(&x->t, &x->li)) {
-		goto read_failed;
-	} else if (!(x->s.touched & IKT_SLOT_NORMAL) || x->s.kexec_state != IKT_KEXEC_FILE ||
-		   !x->li.valid) {
-		p_err("cannot reload the image: it was %s; load it with "
-			"kexec -s -l while attached, or name its files (--kernel, --initrd, "
-			"--reuse-cmdline); no kexec",
-			x->s.kexec_state == IKT_KEXEC_LEGACY ? "loaded with the legacy kexec_load" :
-			"loaded before tracking started");
-		return IKT_EXIT_ERROR;
-	}
-	x->li.kernel.path[sizeof(x->li.kernel.path) - 1] = 0;
-	x->li.initrd.path[sizeof(x->li.initrd.path) - 1] = 0;
-	x->li.cmdline[sizeof(x->li.cmdline) - 1] = 0;
-	if ((ret = open_loaded(x, &x->li.kernel, "kernel", &x->kfd, &x->kstaged)))
-		return ret;
-	if (x->li.initrd.path_len &&
-	    (ret = open_loaded(x, &x->li.initrd, "initramfs", &x->ifd, &x->istaged)))
-		return ret;
-	return 0;
-read_failed:
-	p_err("cannot read the tracker's state: %s", strerror(errno));
-	return IKT_EXIT_ERROR;
-}
 
 /* write the carry's entry count into the pinned config for the guard */
 static void edit_carry(const struct exec_ctx *x, struct ikt_config *c, bool on)
@@ -653,7 +484,7 @@ int cmd_exec(int argc, char **argv)
 		    x->s.guard_last_reason == IKT_G_OVERFLOW) {
 			p_info("the list outgrew the segment the image was loaded with: "
 			       "reloading it to size one for the list");
-			if ((ret = prepare_reload(x)))
+			if ((ret = exec_prepare_reload(x)))
 				break;
 			continue;
 		}

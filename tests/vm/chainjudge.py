@@ -71,7 +71,7 @@ def preseal_figures(log):
     return sum(d for d, _ in last.values()), sum(n for _, n in last.values())
 
 
-def race_trials(log, hops):
+def race_trials(log):
     """per hop: [(try, outcome, refused attempts)] of the exec runs under the
     storm, outcome 'refused' (it returned) or 'executed' (the hop happened
     in it); the quiet run after the last refused one is not a trial"""
@@ -111,7 +111,7 @@ def check(log, args, facts, problems):
         problems.append("carry_mode_%s_want_%s" % ("+".join(sorted(map(str, modes))), want_mode))
     carrying = "none" in modes
     carries, bad_hops = [], []
-    trials = race_trials(log, hops) if race else {}
+    trials = race_trials(log) if race else {}
     for k in range(1, hops + 1):
         x, s = lst(log, "x%d" % k), lst(log, "s%d" % (k + 1))
         if x is None or s is None:
@@ -194,6 +194,13 @@ def check(log, args, facts, problems):
         facts.add("executed_first", n["first"])
         facts.add("executed_retried", n["retried"])
         facts.add("refused", n["refused"])
+        # with the pre-seal (exec's default, ikt.preseal=0 turns it off) the
+        # storm is held off: a run refused in every attempt means it is not
+        preseal = not any(kv.get("preseal") == "0" for kv in log["events"]
+                          if kv.get("event") == "storm")
+        facts.add("preseal", "on" if preseal else "off")
+        if preseal and n["refused"]:
+            problems.append("%d_trials_refused_under_the_pre-seal" % n["refused"])
         denied, landed = preseal_figures(log)
         facts.add("preseal_denied_seen", denied)
         facts.add("preseal_landed_seen", landed)

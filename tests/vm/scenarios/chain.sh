@@ -38,6 +38,7 @@ hop() {
 		ikt error=exec_returned hop=$k
 		ikt_finish
 	fi
+	ikt event=storm hop=$k preseal=$(ikt_arg preseal 1)
 	storm "$k" 2>/dev/null &	# (its errors once sealed would garble the console)
 	spid=$!
 	sleep 1

@@ -10,6 +10,7 @@
 # (verify, with the carry where there is one); lists this long are not
 # dumped over the serial line.
 IKT_NODUMP=1
+. /ikt/chain.sh	# chain_exec
 stage1() {
 	if [ ! -x "$TOOL" ] || ! command -v ikt-burst >/dev/null; then
 		ikt error=tool_or_ikt-burst_missing
@@ -27,10 +28,7 @@ stage1() {
 	# --kmsg: printk reaches the serial console before the reboot syscall
 	# returns; a pipe's reader may not run again before the kexec
 	echo 8 >/proc/sys/kernel/printk
-	{ "$TOOL" exec --kmsg 2>&1; echo "rc=$?"; } | while read -r l; do
-		l=${l// /_}
-		echo "IKT exec_msg=$l"
-	done
+	chain_exec 1 1 --kmsg
 	ikt error=exec_returned
 	ikt_finish
 }
