@@ -341,7 +341,7 @@ def expected_carried(expect, r):
 
 
 # --- patched-kernel checks (kernel/patches/6.1): ima_kexec critical data ---
-PATCHED_ONLY = ("kexecevents", "overflow", "kdump")
+PATCHED_ONLY = ("kexecevents", "overflow", "kdump", "execlast")
 # scenarios that execute with `imakexec-trace exec`: the next log holds all
 EXEC_SCENARIOS = ("guardexec", "stagedexec")
 # kexec chains, judged by tests/vm/chainjudge.py
@@ -454,6 +454,64 @@ def segment_margin(kernel, kconfig, page, cmdline_kb=None):
     return kb * 1024
 
 
+STORM_PREFIX = "/tmp/sl-"
+
+
+def execlast_checks(log, r, kernel, kconfig, facts, problems):
+    """kexec -e under a storm on the other vCPU (execlast.sh). The next
+    kernel's own records start at its boot_aggregate (index j, after
+    everything carried); the storm's files are /tmp/sl-N and stage 2 runs
+    no storm. Patched: kexec_execute is s2[j - 1], its payload describes
+    s2[:j - 1], storm entries before it, none after. Mainline (upstream)
+    measures the record before suspending the list under another hold of
+    the lock: its position is reported only."""
+    s1, s2 = r["s1"], r["s2"]
+    n1 = len(s1)
+    j = next((i for i in range(n1, len(s2)) if s2[i]["file"] == "boot_aggregate"), None)
+    if s2[:n1] != s1:
+        problems.append("s1_not_a_prefix_of_the_next_log")
+    if j is None:
+        problems.append("no_boot_aggregate_of_the_next_kernel_after_the_%d_stage1_entries" % n1)
+        return
+    facts.add("carried_at_execute", j)
+    storm_in = lambda es: sum(1 for e in es if e["file"].startswith(STORM_PREFIX))
+    facts.add("storm_entries_carried", storm_in(s2[n1:j]))
+    facts.add("storm_entries_after_hand_over", storm_in(s2[j:]))
+    if storm_in(s2[n1:j]) == 0:
+        problems.append("no_storm_entry_carried(the_storm_did_not_run_before_kexec_-e)")
+    if storm_in(s2[j:]):
+        problems.append("storm_entries_after_the_hand_over")
+    ev = [e for e in log["events"] if e.get("event") == "execute"]
+    if ev and ev[-1].get("storm_entries_before", "").isdigit():
+        facts.add("storm_entries_seen_by_guest", ev[-1]["storm_entries_before"])
+    ex = kexec_records(s2, "kexec_execute")
+    facts.add("kexec_execute_records", len(ex))
+    if kernel == "mainline":
+        # the reference's own behaviour under the storm is reported, not
+        # judged: where its kexec_execute record lands (if it is carried),
+        # and whether what the storm measured around the copy was carried
+        # (the generic checks assume s1 was the whole list at kexec -e)
+        problems[:] = [p for p in problems if not p.startswith(("carried_", "tpm_pcr10_", "s2_replay_"))]
+        facts.add("kexec_execute_position", "%d/%d" % (ex[0][0], j) if ex else "none")
+        facts.add("records_after_kexec_execute", j - 1 - ex[-1][0] if ex else "na")
+        for bank in BANKS:
+            m = r.get("s2_replay_%s" % bank)
+            facts.add("next_log_replays_%s" % bank, "na" if m is None else ("yes" if m else "no"))
+        return
+    if len(ex) != 1 or ex[0][0] != j - 1:
+        problems.append("kexec_execute_not_the_last_carried_record(at_%s,next_boot_at_%d)" % (
+            ",".join(str(i) for i, _ in ex) or "none", j))
+        return
+    page = page_size(log, kconfig)
+    if page is None:
+        problems.append("page_size_unknown")
+    else:
+        problems.extend(payload_problems("kexec_execute", s2, j - 1, ex[0][1], page))
+    for bank in BANKS:
+        if r.get("s2_replay_%s" % bank) is not True:
+            problems.append("next_log_does_not_replay_%s" % bank)
+
+
 def patched_checks(sc, expect, log_path, log, r, facts, problems, kernel="", kconfig=None):
     """Facts for every scenario; verdicts for PATCHED_ONLY scenarios."""
     s1, s2 = r["s1"], r.get("s2")
@@ -462,6 +520,9 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems, kernel="", kco
     if s2 is not None:
         facts.add("kexec_execute_in_s2", "yes" if kexec_records(s2, "kexec_execute") else "no")
     if sc not in PATCHED_ONLY or s2 is None:
+        return
+    if sc == "execlast":
+        execlast_checks(log, r, kernel, kconfig, facts, problems)
         return
     if sc == "kdump":
         # crash images keep the 6.1 behaviour: the list as of the crash load

@@ -1,0 +1,40 @@
+# IKT-EXPECT: full
+# IKT-RUNVM: --smp 2
+# execlast (execute-copy kernels): kexec -e while a measurement storm runs
+# on the other vCPU. Patched 6.1 measures kexec_execute and suspends the
+# list in one hold of IMA's list mutex, so the record is the last one the
+# next kernel receives: the host finds it right before the next kernel's
+# own boot_aggregate, with its payload matching its position, storm entries
+# before it and none after it; the next log replays the TPM. Upstream
+# (mainline) measures kexec_execute after its copy (the record reaches the
+# TPM only): there the host checks that nothing but the next boot follows
+# the carried list. The list is dumped before the storm starts (a dump
+# while the list grows is refused by the host); the storm then makes at
+# least ikt.storm_min= (default 50) entries before kexec -e.
+storm() { # new files read one after another until the kernels switch
+	i=0
+	while :; do
+		echo "execlast storm $i" >/tmp/sl-$i
+		cat /tmp/sl-$i >/dev/null
+		rm -f /tmp/sl-$i
+		i=$((i + 1))
+	done
+}
+stage1() {
+	ikt_load first file || return
+	ikt_measure 8 el
+	ikt_dump s1
+	c0=$(ikt_count)
+	storm &
+	min=$(ikt_arg storm_min 50)
+	t=0
+	while [ $(($(ikt_count) - c0)) -lt "$min" ] && [ $t -lt 600 ]; do
+		sleep 0.1
+		t=$((t + 1))
+	done
+	ikt event=execute storm_entries_before=$(($(ikt_count) - c0)) count=$(ikt_count)
+	kexec -e >/tmp/kexec.out 2>&1
+	ikt error=kexec_e_returned rc=$?
+	sed 's/^/IKT kexec_msg=/; s/ /_/g' /tmp/kexec.out | head -n 5
+	ikt_finish
+}
