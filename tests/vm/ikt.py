@@ -830,6 +830,15 @@ def busyattach_checks(log, r, facts, problems):
     # 1 s. An attach that waited for a pause (the old alignment) never
     # succeeds while the storms run; the bound catches one that retries.
     ref = max(int(q["ms"]) for q in spin)
+    # On KVM the vCPUs are real CPUs: there every attach under the storms
+    # must succeed within 1 s (issue 17). Under TCG that is not a property
+    # of the tool (a quiet attach alone takes seconds), so only the bound
+    # above applies and the fact says so.
+    acc = next((e for e in ev if e.get("event") == "accel"), {})
+    kvm = acc.get("name") == "kvm"
+    facts.add("accel", acc.get("name", "unknown"))
+    facts.add("vcpus", acc.get("cpus", "?"))
+    facts.add("within_1s", "judged" if kvm else "not_judged_under_%s" % acc.get("name", "unknown"))
     facts.add("quiet_attach_ms", quiet[0].get("ms"))
     facts.add("spin_attach_ms", "+".join(q.get("ms", "?") for q in spin))
     spun = [e for e in ev if e.get("event") == "spun"]
@@ -841,6 +850,8 @@ def busyattach_checks(log, r, facts, problems):
             problems.append("attach_round_%s_rc_%s" % (rnd, e.get("rc")))
         if int(e.get("ms", 10 ** 6)) > 2 * ref + 1000:
             problems.append("attach_round_%s_took_%sms_spinning_%dms" % (rnd, e.get("ms"), ref))
+        if kvm and int(e.get("ms", 10 ** 6)) > 1000:
+            problems.append("attach_round_%s_took_%sms_on_kvm(more_than_1s)" % (rnd, e.get("ms")))
         # the list must have grown across the attach: it ran under load
         if e.get("storms_running") != "1" or int(e["after"]) <= int(e["before"]):
             problems.append("attach_round_%s_not_under_load" % rnd)

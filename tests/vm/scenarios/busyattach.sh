@@ -10,6 +10,7 @@ stage1() {
 		ikt "skip=imakexec-trace_or_ikt-burst_not_in_initramfs(run_make_first)"
 		ikt_finish
 	fi
+	ikt event=accel name=$(ikt_arg accel unknown) cpus=$(grep -c '^processor' /proc/cpuinfo)
 	rounds=$(ikt_arg rounds 3)
 	n=$(ikt_arg n 200)
 	# the reference for the attach's cost: the same attach while both
