@@ -5,10 +5,10 @@
 # list in one hold of IMA's list mutex, so the record is the last one the
 # next kernel receives: the host finds it right before the next kernel's
 # own boot_aggregate, with its payload matching its position, storm entries
-# before it and none after it; the next log replays the TPM. Upstream
-# (mainline) measures kexec_execute after its copy (the record reaches the
-# TPM only): there the host checks that nothing but the next boot follows
-# the carried list. The list is dumped before the storm starts (a dump
+# before it and none after it; the next log replays the TPM. On upstream
+# (mainline) the host only reports where its kexec_execute record landed,
+# how many records follow it and whether the next log replays (the
+# reference's own behaviour, not judged). The list is dumped before the storm starts (a dump
 # while the list grows is refused by the host); the storm then makes at
 # least ikt.storm_min= (default 50) entries before kexec -e.
 storm() { # new files read one after another until the kernels switch
