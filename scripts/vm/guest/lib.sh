@@ -190,6 +190,17 @@ ikt_audit() { # ikt_audit [ARG...]: audit --json [ARG...] when tracking
 	ikt audit_json=$(printf '%s' "$out" | base64 | tr -d '\n')
 }
 
+ikt_storm() { # ikt_storm PATH_PREFIX TAG: new files (PATH_PREFIX<i>), each
+	# written, read (one measurement) and removed, until killed
+	i=0
+	while :; do
+		echo "storm $2 $i" >"$1$i"
+		cat "$1$i" >/dev/null
+		rm -f "$1$i"
+		i=$((i + 1))
+	done
+}
+
 ikt_execute() { # audit, dump the list as it is right before kexec -e, execute
 	ikt_audit
 	ikt_kexec_e

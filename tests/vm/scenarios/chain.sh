@@ -19,15 +19,6 @@
 # attempt, after retries, refused, and executed whose next log does not
 # replay (goal 0).
 . /ikt/chain.sh
-storm() { # new files read one after another until killed
-	i=0
-	while :; do
-		echo "storm $1 $i" >/tmp/st-$1-$i
-		cat /tmp/st-$1-$i >/dev/null
-		rm -f /tmp/st-$1-$i
-		i=$((i + 1))
-	done
-}
 hop() {
 	chain_begin || return
 	k=$(ikt_arg stage 1)
@@ -39,7 +30,7 @@ hop() {
 		ikt_finish
 	fi
 	ikt event=storm hop=$k preseal=$(ikt_arg preseal 1)
-	storm "$k" 2>/dev/null &	# (its errors once sealed would garble the console)
+	ikt_storm "/tmp/st-$k-" "$k" 2>/dev/null &	# (its errors once sealed would garble the console)
 	spid=$!
 	sleep 1
 	t=1

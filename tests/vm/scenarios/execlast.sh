@@ -11,21 +11,12 @@
 # reference's own behaviour, not judged). The list is dumped before the storm starts (a dump
 # while the list grows is refused by the host); the storm then makes at
 # least ikt.storm_min= (default 50) entries before kexec -e.
-storm() { # new files read one after another until the kernels switch
-	i=0
-	while :; do
-		echo "execlast storm $i" >/tmp/sl-$i
-		cat /tmp/sl-$i >/dev/null
-		rm -f /tmp/sl-$i
-		i=$((i + 1))
-	done
-}
 stage1() {
 	ikt_load first file || return
 	ikt_measure 8 el
 	ikt_dump s1
 	c0=$(ikt_count)
-	storm &
+	ikt_storm /tmp/sl- execlast &
 	min=$(ikt_arg storm_min 50)
 	t=0
 	while [ $(($(ikt_count) - c0)) -lt "$min" ] && [ $t -lt 600 ]; do
