@@ -341,7 +341,7 @@ def expected_carried(expect, r):
 
 
 # --- patched-kernel checks (kernel/patches/6.1): ima_kexec critical data ---
-PATCHED_ONLY = ("kexecevents", "overflow", "kdump", "execlast")
+PATCHED_ONLY = ("kexecevents", "overflow", "kdump", "execlast", "zeromargin")
 # scenarios that execute with `imakexec-trace exec`: the next log holds all
 EXEC_SCENARIOS = ("guardexec", "stagedexec")
 # kexec chains, judged by tests/vm/chainjudge.py
@@ -407,6 +407,12 @@ def ima_buf_record(name, payload, pcr=IMA_PCR):
             "tdata": tdata, "file": name, "algo": "sha256"}
 
 
+def console_text(path):
+    """The whole serial log as text (kernel messages included)."""
+    with open(path, "rb") as f:
+        return f.read().decode("utf-8", "replace")
+
+
 def kconfig_value(path, name):
     """CONFIG_<name> of the kernel's config file (next to its bzImage), or None."""
     try:
@@ -452,6 +458,29 @@ def segment_margin(kernel, kconfig, page, cmdline_kb=None):
     if ours is None and kernel == "mainline":
         return page // 2 if kb <= 0 else kb * 1024
     return kb * 1024
+
+
+# bytes our 6.1 patch (0006) reserves in a normal image's segment for the
+# kexec_load and kexec_execute records, appended after the segment is sized:
+# 2 * IMA_KEXEC_EVENT_MAX_SIZE (mirrored here; kexecevents and overflow fail
+# when the kernel's sizes differ from the formula)
+OURS_RECORDS_RESERVE = 2 * 512
+
+
+def segment_want(lpay, kernel, kconfig, page, cmdline_kb=None):
+    """(segment size, margin, reserve) an execute-copy kernel gives a normal
+    image at kexec_file_load, from the kexec_load record's payload (the list
+    before that record, header included): ALIGN(list + margin + reserve,
+    page). The reserve is our patch's room for its two ima_kexec records
+    (kconfig with CONFIG_IMA_KEXEC_MARGIN_KB); upstream has none beyond its
+    margin. (None, None, None) when the margin is unknown."""
+    margin = segment_margin(kernel, kconfig, page, cmdline_kb)
+    if margin is None:
+        return None, None, None
+    ours = kernel != "mainline" and kconfig_value(kconfig, "IMA_KEXEC_MARGIN_KB") is not None
+    reserve = OURS_RECORDS_RESERVE if ours else 0
+    want = (lpay["ima_binary_runtime_size"] + margin + reserve + page - 1) // page * page
+    return want, margin, reserve
 
 
 STORM_PREFIX = "/tmp/sl-"
@@ -559,14 +588,13 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems, kernel="", kco
     n1 = len(s1)
     if sc == "kexecevents":
         # sized at load for the list then plus the configured margin
-        margin = segment_margin(kernel, kconfig, page)
+        want, margin, reserve = segment_want(lpay, kernel, kconfig, page)
         facts.add("segment_margin", "unknown" if margin is None else margin)
+        facts.add("segment_records_reserve", "unknown" if reserve is None else reserve)
         if margin is None:
             problems.append("no_CONFIG_IMA_KEXEC_MARGIN_KB_or_EXTRA_MEMORY_KB_in_%s" % kconfig)
-        else:
-            want = (lpay["ima_binary_runtime_size"] + margin + page - 1) // page * page
-            if seg != want:
-                problems.append("segment_size_%d_expected_%d(margin_%d)" % (seg, want, margin))
+        elif seg != want:
+            problems.append("segment_size_%d_expected_%d(margin_%d,reserve_%d)" % (seg, want, margin, reserve))
         ex = kexec_records(s2, "kexec_execute")
         if not ex or ex[0][0] != n1:
             problems.append("kexec_execute_not_right_after_the_%d_stage1_entries" % n1)
@@ -581,6 +609,8 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems, kernel="", kco
             facts.add("execute_copy_" + k, v or "none")
             if v in ("", "0"):
                 problems.append("execute_copy_function_not_in_%s" % k.split("_")[0])
+    elif sc == "zeromargin":
+        zeromargin_checks(log, log_path, s1, s2, li, lpay, seg, page, kernel, kconfig, facts, problems)
     elif sc == "overflow":
         # the generic expectations (full carry, TPM == s1 + stage-2 entries)
         # do not hold here: the tail, kexec_execute included, is cut on purpose
@@ -608,8 +638,7 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems, kernel="", kco
             facts.add("tpm_equals_s1_exec_new_%s" % bank, "yes" if ok else "no")
             if not ok:
                 problems.append("tpm_pcr10_%s_not_s1+kexec_execute+new" % bank)
-        with open(log_path, "rb") as f:
-            raw = f.read().decode("utf-8", "replace")
+        raw = console_text(log_path)
         if kernel == "mainline":
             # upstream's copy stops at the full segment and says only that
             # the dump failed; the record that did not fit is torn and the
@@ -619,6 +648,44 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems, kernel="", kco
             facts.add("restore_error", "yes" if re.search(r"ima: .*(restor|invalid|Error)", raw, re.I) else "no")
         elif "kexec execute: measurement list does not fit" not in raw:
             problems.append("no_does_not_fit_error_on_console")
+
+
+def zeromargin_checks(log, log_path, s1, s2, li, lpay, seg, page, kernel, kconfig, facts, problems):
+    """zeromargin.sh: margin 0, the list at the (second) load ends closer to
+    a page boundary than the kexec_load record takes, nothing measured but
+    kexec_load and kexec_execute after it. The precondition is checked from
+    the dump (else the run proves nothing); then the segment size, every
+    stage-1 record carried (the generic full checks) with kexec_execute
+    right after them, and no "does not fit" error."""
+    par = next((kv for kv in log["lines"] if "zm_params" in kv), {})
+    plan = next((kv for kv in log["lines"] if "zm_plan" in kv), {})
+    sizing = KHDR_SIZE + sum(record_size(e) for e in s1[:li])
+    room = -sizing % page
+    krec = record_size(s1[li])
+    facts.add("zm_list_at_sizing", sizing)
+    facts.add("zm_room_to_page", room)
+    facts.add("zm_kexec_load_record", krec)
+    facts.add("zm_after_load", len(s1) - li - 1)
+    if plan.get("list_at_sizing") != str(sizing):
+        problems.append("guest_list_at_sizing_%s_dumped_%d" % (plan.get("list_at_sizing"), sizing))
+    if room >= krec:
+        problems.append("precondition_room_%d_not_below_kexec_load_record_%d" % (room, krec))
+    if li != len(s1) - 1:
+        problems.append("%d_records_after_the_kexec_load_record" % (len(s1) - li - 1))
+    want, margin, reserve = segment_want(lpay, kernel, kconfig, page, par.get("cmdline_kb"))
+    facts.add("zm_margin", margin)
+    facts.add("zm_records_reserve", reserve)
+    if want is None:
+        problems.append("no_CONFIG_IMA_KEXEC_MARGIN_KB_or_EXTRA_MEMORY_KB_in_%s" % kconfig)
+    elif seg != want:
+        problems.append("segment_size_%d_expected_%d(margin_%d,reserve_%d)" % (seg, want, margin, reserve))
+    ex = kexec_records(s2, "kexec_execute")
+    if not ex or ex[0][0] != len(s1):
+        problems.append("kexec_execute_not_right_after_the_%d_stage1_entries" % len(s1))
+    else:
+        problems.extend(payload_problems("kexec_execute", s2, len(s1), ex[0][1], page))
+    if "measurement list does not fit" in console_text(log_path):
+        problems.append("does_not_fit_error_on_console")
 
 
 def overflow_plan_checks(log, s1, li, lpay, seg, page, kernel, kconfig, facts, problems):
@@ -637,8 +704,9 @@ def overflow_plan_checks(log, s1, li, lpay, seg, page, kernel, kconfig, facts, p
         return int(v) if v.lstrip("-").isdigit() else None
     gpage, gmargin = num(par, "page"), num(par, "margin")
     cmdline_kb = par.get("cmdline_kb")
-    margin = segment_margin(kernel, kconfig, page, cmdline_kb)
+    want, margin, reserve = segment_want(lpay, kernel, kconfig, page, cmdline_kb)
     facts.add("ovf_margin", "%s(guest:%s,%s)" % (margin, gmargin, par.get("margin_source")))
+    facts.add("ovf_records_reserve", "%s(guest:%s)" % (reserve, par.get("reserve")))
     if margin is None:
         problems.append("no_CONFIG_IMA_KEXEC_MARGIN_KB_or_EXTRA_MEMORY_KB_in_%s" % kconfig)
         return
@@ -647,11 +715,13 @@ def overflow_plan_checks(log, s1, li, lpay, seg, page, kernel, kconfig, facts, p
         problems.append("guest_page_%s_kconfig_page_%d" % (gpage, kpage))
     if gmargin != margin:
         problems.append("guest_margin_%s_want_%d" % (gmargin, margin))
+    if num(par, "reserve") != reserve:
+        problems.append("guest_records_reserve_%s_want_%d" % (par.get("reserve"), reserve))
     # the segment as the kernel sized it: the list before the kexec_load
     # record (its payload's size, which payload_problems checked) + margin
-    want = (lpay["ima_binary_runtime_size"] + margin + page - 1) // page * page
+    # + our patch's room for the two ima_kexec records
     if seg != want:
-        problems.append("segment_size_%d_expected_%d(margin_%d)" % (seg, want, margin))
+        problems.append("segment_size_%d_expected_%d(margin_%d,reserve_%d)" % (seg, want, margin, reserve))
     if num(plan, "segment") != seg:
         problems.append("guest_predicted_segment_%s_kernel_%d" % (plan.get("segment"), seg))
     # the guest's list sizes are the dumped list's (without the header)

@@ -190,6 +190,15 @@ ikt_audit() { # ikt_audit [ARG...]: audit --json [ARG...] when tracking
 	ikt audit_json=$(printf '%s' "$out" | base64 | tr -d '\n')
 }
 
+ikt_record_bytes() { # bytes of the binary record of the ima-buf ascii line
+	# on stdin, "PCR TDIGEST ima-buf ALGO:DIGEST NAME BUFHEX": pcr, template
+	# digest, template name, then the d-ng ("ALGO:\0" digest), n-ng (NAME\0)
+	# and buf fields, each with its 4-byte length
+	awk '{ split($4, a, ":")
+		t = 4 + length(a[1]) + 2 + length(a[2]) / 2 + 4 + length($5) + 1 + 4 + length($6) / 2
+		print 4 + 20 + 4 + length($3) + 4 + t }'
+}
+
 ikt_storm() { # ikt_storm PATH_PREFIX TAG: new files (PATH_PREFIX<i>), each
 	# written, read (one measurement) and removed, until killed
 	i=0

@@ -11,8 +11,11 @@
 #            CONFIG_IMA_KEXEC_MARGIN_KB (our patch: 0 = none), else
 #            upstream's CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB (0 = half a page),
 #            both from the kernel's config in /boot/config
-#   segment  ALIGN(list at the segment's sizing + 24-byte header + margin,
-#            page); the list at the sizing is the list right after the load
+#   reserve  our patch's room for its kexec_load and kexec_execute records
+#            (2 * 512 bytes, IMA_KEXEC_EVENT_MAX_SIZE in patch 0006; the
+#            kernel config has CONFIG_IMA_KEXEC_MARGIN_KB), upstream: none
+#   segment  ALIGN(list at the segment's sizing + 24-byte header + margin
+#            + reserve, page); the list at the sizing is the list right after the load
 #            minus the kexec_load record measured after it (its size from
 #            its ascii line), and is checked against that record's own
 #            kexec_segment_size
@@ -28,16 +31,7 @@
 # record + stage 2's new entries, and stage 1 printed the "does not fit"
 # error (our patch; upstream's behaviour is reported).
 HDR=24	# struct ima_kexec_hdr
-
-# ovf_record_bytes: bytes of the binary record of the ima-buf ascii line on
-# stdin, "PCR TDIGEST ima-buf ALGO:DIGEST NAME BUFHEX": pcr, template digest,
-# template name, then the d-ng ("ALGO:\0" digest), n-ng (NAME\0) and buf
-# fields, each with its 4-byte length
-ovf_record_bytes() {
-	awk '{ split($4, a, ":")
-		t = 4 + length(a[1]) + 2 + length(a[2]) / 2 + 4 + length($5) + 1 + 4 + length($6) / 2
-		print 4 + 20 + 4 + length($3) + 4 + t }'
-}
+OURS_RESERVE=1024	# 2 * IMA_KEXEC_EVENT_MAX_SIZE (kernel/patches/6.1/0006)
 
 # the kexec_load record's payload field NAME (hex buf of its ascii line)
 ovf_payload_field() {
@@ -61,18 +55,20 @@ stage1() {
 	else
 		margin=$((page / 2)) src=unknown_assumed_half_page
 	fi
-	ikt ovf_params=1 page=$page margin=$margin margin_source=$src cmdline_kb=${kb:-none} config_kb=${cfg:-none}
+	reserve=0
+	[ -z "$ours" ] || reserve=$OURS_RESERVE
+	ikt ovf_params=1 page=$page margin=$margin margin_source=$src reserve=$reserve cmdline_kb=${kb:-none} config_kb=${cfg:-none}
 	ikt_track
 	ikt_load first file || return
 	after=$(wc -c <$IMA/binary_runtime_measurements)
 	last=$(tail -n 1 $IMA/ascii_runtime_measurements)
 	sizing=$after krec=0 kseg=none
 	if [ "$(echo "$last" | awk '{ print $3 " " $5 }')" = "ima-buf kexec_load" ]; then
-		krec=$(echo "$last" | ovf_record_bytes)
+		krec=$(echo "$last" | ikt_record_bytes)
 		sizing=$((after - krec))
 		kseg=$(echo "$last" | ovf_payload_field kexec_segment_size)
 	fi
-	seg=$(( (sizing + HDR + margin + page - 1) / page * page ))
+	seg=$(( (sizing + HDR + margin + reserve + page - 1) / page * page ))
 	[ "$kseg" = none ] || [ "$kseg" = "$seg" ]
 	chk segment_predicted $? "predicted=$seg kexec_load_record_says=$kseg"
 	# one probe file, its name shorter than any /tmp/m-ovf-I: the smallest record
