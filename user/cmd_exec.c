@@ -262,6 +262,42 @@ static int preseal(struct exec_ctx *x, bool on)
 }
 
 
+/* An `inflight` refusal: an append had entered IMA (its measurement in the
+ * TPM, e.g. waiting for the chip) or held or waited for the list mutex. The
+ * pre-seal holds new ones off, so what is in flight only drains: wait for
+ * the tracker's in-flight count to reach 0 (at most IKT_INFLIGHT_WAIT_MS),
+ * then back off a little more for the list mutex, which only the kernel
+ * sees, doubling per attempt. Without this the retries came 40 ms apart
+ * (one carry each) and an append slower than that refused all of them. */
+#define IKT_INFLIGHT_WAIT_MS 2000.0
+#define IKT_INFLIGHT_BACKOFF_MS 5u
+
+static void sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static void settle_inflight(struct exec_ctx *x)
+{
+	double t0 = elapsed_ms(x), until = t0 + IKT_INFLIGHT_WAIT_MS;
+	uint64_t first = x->s.inflight;
+	unsigned int shift = x->attempts < 6 ? x->attempts : 6;
+
+	while (x->s.inflight && elapsed_ms(x) < until) {
+		sleep_ms(1);
+		if (ikt_tracker_read(&x->t, &x->s, NULL))
+			return;
+	}
+	sleep_ms(IKT_INFLIGHT_BACKOFF_MS << shift);
+	p_info("waited %.1f ms before the next attempt: %" PRIu64 " append(s) in flight "
+	       "after the refusal, %" PRIu64 " now%s", elapsed_ms(x) - t0, first,
+	       (uint64_t)x->s.inflight, first ? "" : " (it had ended, or IMA's list "
+	       "mutex was held or waited for)");
+}
+
 /* a refusal that another reload or carry can undo: something was measured
  * or was being measured in between; the others stay whatever exec does */
 static bool retry_helps(uint32_t reason)
@@ -331,6 +367,12 @@ static int attempt(struct exec_ctx *x)
 	p_info("attempt %u refused by the guard: %s (%s)",
 		x->attempts + 1, ikt_guard_reason_str(x->s.guard_last_reason),
 		ikt_guard_reason_why(x->s.guard_last_reason));
+	if (x->s.guard_last_reason == IKT_G_INFLIGHT && x->s.inflight_untracked) {
+		p_info("%" PRIu64 " append(s) entered IMA without the tracker recording "
+		       "them: the guard refuses every kexec from then on; detach and "
+		       "attach --guard again", (uint64_t)x->s.inflight_untracked);
+		return -1;
+	}
 	if (x->presealed)
 		p_info("pre-seal so far: %" PRIu64 " operations of other processes denied, "
 		       "%" PRIu64 " of their measurements landed (past their LSM check "
@@ -495,6 +537,8 @@ int cmd_exec(int argc, char **argv)
 		}
 		if (ret)
 			break;
+		if (x->s.guard_last_reason == IKT_G_INFLIGHT && x->attempts < a.retries)
+			settle_inflight(x);
 	}
 	if (x->presealed)
 		preseal(x, false);	/* else its deadline or our exit ends it */

@@ -199,6 +199,18 @@ ikt_record_bytes() { # bytes of the binary record of the ima-buf ascii line
 		print 4 + 20 + 4 + length($3) + 4 + t }'
 }
 
+ikt_tpmhog() { # keep the TPM busy until killed: one RSA-2048 primary key
+	# (TPM2_CreatePrimary under the owner hierarchy, empty password) after
+	# the other through the resource manager, whose close flushes it; an
+	# IMA extend meanwhile waits for the chip, its append in flight
+	while :; do
+		exec 3<>/dev/tpmrm0 || return 1
+		printf '\200\002\000\000\000\103\000\000\001\061\100\000\000\001\000\000\000\011\100\000\000\011\000\000\000\000\000\000\004\000\000\000\000\000\032\000\001\000\013\000\003\000\162\000\000\000\006\000\200\000\103\000\020\010\000\000\000\000\000\000\000\000\000\000\000\000\000' >&3
+		dd bs=4096 count=1 <&3 2>/dev/null | wc -c >/tmp/tpmhog.last
+		exec 3>&-
+	done
+}
+
 ikt_storm() { # ikt_storm PATH_PREFIX TAG: new files (PATH_PREFIX<i>), each
 	# written, read (one measurement) and removed, until killed
 	i=0
