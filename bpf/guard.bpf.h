@@ -111,9 +111,12 @@ static __always_inline __u32 guard_judge(struct ikt_state *s,
 		brs = list_bytes();
 		if (!brs)
 			return IKT_G_SEGMENT_UNKNOWN;
-		/* the kernel's own size of the copy: records + header */
-		return brs + sizeof(struct ima_kexec_hdr___local) > snap->segment_size ?
-		       IKT_G_OVERFLOW : IKT_G_OK_COPY;
+		/* the kernel's own size of the copy: records + header, and
+		 * the kexec_execute record it appends before copying */
+		brs += sizeof(struct ima_kexec_hdr___local);
+		brs += ikt_exec_record_bytes(s->kexec_rec_bytes, s->kexec_rec_digits,
+					     snap->segment_size, brs, (__u64)len);
+		return brs > snap->segment_size ? IKT_G_OVERFLOW : IKT_G_OK_COPY;
 	}
 	if (snap->bytes >= snap->segment_size)
 		return IKT_G_SEGMENT_FULL;

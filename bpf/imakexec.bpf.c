@@ -7,6 +7,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "imakexec.h"
+#include "kexec_record.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -187,6 +188,31 @@ static __always_inline int inflight_done(struct ikt_state *s)
 	return 1;
 }
 
+/* An ima_kexec record (ima-buf, payload "kexec_segment_size=...", which
+ * the kernel passes as the entry's file name): its size and how many digits
+ * its payload's numbers take, for the kexec_execute record to come
+ * (kexec_record.h). */
+static __always_inline void note_kexec_record(struct ikt_state *s, const char *tmpl,
+					      const unsigned char *buf, __u64 rb)
+{
+	static const char key[] = "kexec_segment_size=";
+	static const char buf_tmpl[] = "ima-buf";
+	char p[IKT_KEXEC_PAYLOAD_MAX];
+	long n;
+
+	for (int i = 0; i < (int)sizeof(buf_tmpl); i++)
+		if (tmpl[i] != buf_tmpl[i])
+			return;
+	n = bpf_probe_read_kernel_str(p, sizeof(p), buf);
+	if (n <= IKT_KEXEC_PAYLOAD_FIXED + 3 || n >= (long)sizeof(p))
+		return;
+	for (int i = 0; i < (int)sizeof(key) - 1; i++)
+		if (p[i] != key[i])
+			return;
+	s->kexec_rec_bytes = rb;
+	s->kexec_rec_digits = (__u32)(n - 1 - IKT_KEXEC_PAYLOAD_FIXED);
+}
+
 SEC("fexit/ima_add_template_entry")
 int BPF_PROG(add_entry_exit, struct ima_template_entry *entry, int violation,
 	     const char *op, struct inode *inode, const unsigned char *filename,
@@ -197,6 +223,7 @@ int BPF_PROG(add_entry_exit, struct ima_template_entry *entry, int violation,
 	struct ikt_event *e;
 	char tmpl[128] = {};
 	__s64 seq;
+	__u64 rb;
 	long n;
 
 	if (!s)
@@ -206,8 +233,10 @@ int BPF_PROG(add_entry_exit, struct ima_template_entry *entry, int violation,
 		inflight_done(s);
 		return 0;
 	}
+	rb = record_bytes(entry, tmpl);
 	__sync_fetch_and_add(&s->appended, 1);
-	__sync_fetch_and_add(&s->appended_bytes, record_bytes(entry, tmpl));
+	__sync_fetch_and_add(&s->appended_bytes, rb);
+	note_kexec_record(s, tmpl, filename, rb);
 	if (violation)
 		__sync_fetch_and_add(&s->violations, 1);
 	if (s->sealed)

@@ -120,6 +120,10 @@ struct ikt_state {
 	__u64 preseal_denied;	/* others' operations denied while pre-sealed */
 	__u64 preseal_appends;	/* others' appends that still landed while
 				 * pre-sealed (already past their LSM check) */
+	__u64 kexec_rec_bytes;	/* the last ima_kexec record appended (a
+				 * kexec_load): its binary size, 0 if none */
+	__u32 kexec_rec_digits;	/* digits of its payload's three numbers */
+	__u32 pad1;
 };
 
 #define IKT_SLOT_NORMAL (1u << 0)

@@ -7,6 +7,7 @@
 #include "errors.h"
 #include "exitcodes.h"
 #include "imalog.h"
+#include "kexec_record.h"
 
 /* The entries serialized at load sit, byte for byte, at the head of
  * binary_runtime_measurements (the kernel writes both with the same show
@@ -56,6 +57,8 @@ void ikt_audit_plan(struct ikt_audit *a, const struct ikt_view *v,
 			a->check_fit = s->snap.valid && s->snap.segment_size;
 			a->segment_size = s->snap.segment_size;
 			a->list_bytes = IKT_KEXEC_HDR_BYTES + a->skip_bytes;
+			a->kexec_rec = s->kexec_rec_bytes;
+			a->kexec_digits = s->kexec_rec_digits;
 			if (!a->check_fit)
 				a->why = "kernel copies the IMA list at kexec execute "
 					 "(segment size unknown: fit not checked)";
@@ -87,10 +90,19 @@ bool ikt_audit_entry(struct ikt_audit *a, uint64_t seq, uint64_t record_bytes)
 
 void ikt_audit_finish(struct ikt_audit *a)
 {
+	if (a->check_fit)
+		a->exec_record = ikt_exec_record_bytes(a->kexec_rec, a->kexec_digits,
+						       a->segment_size, a->list_bytes,
+						       a->log_count);
 	if (a->check_fit && a->lost_from != UINT64_MAX) {
 		a->verdict = IKT_V_OVERFLOW;
 		a->why = "the list no longer fits the segment reserved at kexec "
 			 "load: the execute-time copy will cut the last entries";
+	} else if (a->check_fit && a->list_bytes + a->exec_record > a->segment_size) {
+		a->verdict = IKT_V_OVERFLOW;
+		a->why = "the list fits the segment reserved at kexec load, but not "
+			 "the kexec_execute record the kernel appends before copying "
+			 "it: the next log will lack that record and not replay";
 	} else if (a->check_fit) {
 		a->why = "kernel copies the IMA list at kexec execute and it fits "
 			 "the reserved segment";

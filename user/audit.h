@@ -25,6 +25,9 @@ struct ikt_audit {
 	bool check_fit;		/* execute-copy: does the list fit the segment */
 	uint64_t segment_size;
 	uint64_t list_bytes;	/* bytes the copy needs, header included */
+	uint64_t kexec_rec;	/* state.kexec_rec_*: the kexec_load record */
+	unsigned int kexec_digits;
+	uint64_t exec_record;	/* the kexec_execute record to come (0: none) */
 	/* Reading the list costs O(n^2) in the kernel (every 4 KiB read()
 	 * walks it from the head), so skip what cannot matter: */
 	bool skip_all;		/* verdict needs no entry (nothing loaded) */

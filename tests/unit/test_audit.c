@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "audit.h"
+#include "kexec_record.h"
 #include "imalog_build.h"
 #include "exitcodes.h"
 
@@ -107,6 +108,39 @@ static void test_execute_copy_overflow_cuts_whole_records(void **state)
 	assert_int_equal(a.at_risk, 5);
 	assert_int_equal(a.list_bytes, 24 + 4500);
 	assert_int_equal(ikt_verdict_exit_code(a.verdict), IKT_EXIT_FINDING);
+}
+
+/* the kexec_execute record the kernel appends before the copy must fit
+ * too: a kexec_load record of 190 bytes whose numbers took 10 digits
+ * (segment 4096, list 3724, count 37) */
+static void test_execute_copy_needs_room_for_kexec_execute(void **state)
+{
+	struct ikt_audit a;
+
+	(void)state;
+	v.verdict = IKT_V_SAFE;
+	v.mode = IKT_CARRY_EXECUTE;
+	s.snap.valid = 1;
+	s.snap.segment_size = 4096;
+	s.kexec_rec_bytes = 190;
+	s.kexec_rec_digits = 10;
+	ikt_audit_plan(&a, &v, &s, 1);
+	feed(&a, 38, 100);	/* 3824 bytes, 38 records: 193 more fit */
+	assert_int_equal(a.exec_record, 193);
+	assert_int_equal(a.verdict, IKT_V_SAFE);
+	ikt_audit_plan(&a, &v, &s, 1);
+	feed(&a, 39, 100);	/* 3924 + 193 > 4096, though the list fits */
+	assert_int_equal(a.list_bytes, 3924);
+	assert_int_equal(a.verdict, IKT_V_OVERFLOW);
+	assert_int_equal(a.at_risk, 0);
+	/* the digits follow the list: 9,999 -> 10,000 bytes is one more */
+	assert_int_equal(ikt_exec_record_bytes(190, 10, 4096, 10000, 100), 190 + 3 + 1 + 1);
+	/* no kexec_load record: the policy measures none, nothing to add */
+	s.kexec_rec_bytes = 0;
+	ikt_audit_plan(&a, &v, &s, 1);
+	feed(&a, 39, 100);
+	assert_int_equal(a.exec_record, 0);
+	assert_int_equal(a.verdict, IKT_V_SAFE);
 }
 
 static void test_kernel_flag_overrides_tracker(void **state)
@@ -324,6 +358,7 @@ int main(void)
 		cmocka_unit_test_setup(test_loss_all_lists_everything, setup),
 		cmocka_unit_test_setup(test_execute_copy_fits, setup),
 		cmocka_unit_test_setup(test_execute_copy_overflow_cuts_whole_records, setup),
+		cmocka_unit_test_setup(test_execute_copy_needs_room_for_kexec_execute, setup),
 		cmocka_unit_test_setup(test_kernel_flag_overrides_tracker, setup),
 		cmocka_unit_test_setup(test_unknown_stays_unknown, setup),
 		cmocka_unit_test_setup(test_gap_skips_snapshot_entries, setup),

@@ -341,7 +341,7 @@ def expected_carried(expect, r):
 
 
 # --- patched-kernel checks (kernel/patches/6.1): ima_kexec critical data ---
-PATCHED_ONLY = ("kexecevents", "overflow", "kdump", "execlast", "zeromargin")
+PATCHED_ONLY = ("kexecevents", "overflow", "kdump", "execlast", "zeromargin", "execroom")
 # scenarios that execute with `imakexec-trace exec`: the next log holds all
 EXEC_SCENARIOS = ("guardexec", "stagedexec")
 # kexec chains, judged by tests/vm/chainjudge.py
@@ -609,6 +609,8 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems, kernel="", kco
             facts.add("execute_copy_" + k, v or "none")
             if v in ("", "0"):
                 problems.append("execute_copy_function_not_in_%s" % k.split("_")[0])
+    elif sc == "execroom":
+        execroom_checks(log, s1, s2, li, lpay, seg, facts, problems)
     elif sc == "zeromargin":
         zeromargin_checks(log, log_path, s1, s2, li, lpay, seg, page, kernel, kconfig, facts, problems)
     elif sc == "overflow":
@@ -648,6 +650,33 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems, kernel="", kco
             facts.add("restore_error", "yes" if re.search(r"ima: .*(restor|invalid|Error)", raw, re.I) else "no")
         elif "kexec execute: measurement list does not fit" not in raw:
             problems.append("no_does_not_fit_error_on_console")
+
+
+def digits(v):
+    return len(str(v))
+
+
+def execroom_checks(log, s1, s2, li, lpay, seg, facts, problems):
+    """execroom.sh: when exec ran, the stage-1 list fitted the segment but
+    the kexec_execute record the kernel appends before its copy (the
+    kexec_load record with a 3-byte longer name and the payload of the list
+    then) did not (else the run proves nothing); the guest's checks (audit
+    OVERFLOW, plain kexec -e refused with overflow) are self checks. The next
+    log holds every stage-1 record and then, after the reload's own
+    kexec_load, kexec_execute, and replays (generic checks)."""
+    size = KHDR_SIZE + sum(record_size(e) for e in s1)
+    krec = record_size(s1[li])
+    exe = (krec + 3 + digits(size) - digits(lpay["ima_binary_runtime_size"]) +
+           digits(len(s1)) - digits(lpay["ima_runtime_measurements_count"]))
+    facts.add("er_segment", seg)
+    facts.add("er_list", size)
+    facts.add("er_kexec_execute_record", exe)
+    if not size <= seg < size + exe:
+        problems.append("precondition_list_%d_plus_kexec_execute_%d_vs_segment_%d" % (size, exe, seg))
+    ex = kexec_records(s2, "kexec_execute")
+    facts.add("er_kexec_execute_at", ex[0][0] if ex else "none")
+    if not ex or ex[0][0] < len(s1):
+        problems.append("no_kexec_execute_after_the_%d_stage1_records" % len(s1))
 
 
 def zeromargin_checks(log, log_path, s1, s2, li, lpay, seg, page, kernel, kconfig, facts, problems):

@@ -199,6 +199,14 @@ ikt_record_bytes() { # bytes of the binary record of the ima-buf ascii line
 		print 4 + 20 + 4 + length($3) + 4 + t }'
 }
 
+ikt_payload_field() { # ikt_payload_field NAME: field NAME of the payload
+	# (hex buf) of the ima-buf ascii line on stdin, e.g. kexec_segment_size
+	awk -v k="$1" '{ h = "0123456789abcdef"; s = ""
+		for (i = 1; i < length($6); i += 2)
+			s = s sprintf("%c", (index(h, substr($6, i, 1)) - 1) * 16 + index(h, substr($6, i + 1, 1)) - 1)
+		n = split(s, kv, ";"); for (j = 1; j <= n; j++) { split(kv[j], p, "="); if (p[1] == k) print p[2] } }'
+}
+
 ikt_tpmhog() { # keep the TPM busy until killed: one RSA-2048 primary key
 	# (TPM2_CreatePrimary under the owner hierarchy, empty password) after
 	# the other through the resource manager, whose close flushes it; an
@@ -238,8 +246,9 @@ ikt_kexec_e() { # dump the list as it is right before kexec -e, execute
 }
 
 ikt_hook_execute() { # dump, then execute through the system-shutdown hook
-	# `make install` ships, run as systemd-shutdown runs it ("kexec")
-	ikt_dump s1
+	# `make install` ships, run as systemd-shutdown runs it ("kexec");
+	# IKT_DUMPED=1: the scenario dumped s1 itself (nothing measured since)
+	[ "${IKT_DUMPED:-0}" = 1 ] || ikt_dump s1
 	ikt event=execute count=$(ikt_count)
 	sync
 	/usr/lib/systemd/system-shutdown/imakexec-trace kexec >/tmp/exec.out 2>&1

@@ -33,14 +33,6 @@
 HDR=24	# struct ima_kexec_hdr
 OURS_RESERVE=1024	# 2 * IMA_KEXEC_EVENT_MAX_SIZE (kernel/patches/6.1/0006)
 
-# the kexec_load record's payload field NAME (hex buf of its ascii line)
-ovf_payload_field() {
-	awk -v k="$1" '{ h = "0123456789abcdef"; s = ""
-		for (i = 1; i < length($6); i += 2)
-			s = s sprintf("%c", (index(h, substr($6, i, 1)) - 1) * 16 + index(h, substr($6, i + 1, 1)) - 1)
-		n = split(s, kv, ";"); for (j = 1; j <= n; j++) { split(kv[j], p, "="); if (p[1] == k) print p[2] } }'
-}
-
 stage1() {
 	page=$(awk '$1 == "KernelPageSize:" { print $2 * 1024; exit }' /proc/self/smaps)
 	kb=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^ima_kexec_extra_kb=//p' | tail -n 1)
@@ -66,7 +58,7 @@ stage1() {
 	if [ "$(echo "$last" | awk '{ print $3 " " $5 }')" = "ima-buf kexec_load" ]; then
 		krec=$(echo "$last" | ikt_record_bytes)
 		sizing=$((after - krec))
-		kseg=$(echo "$last" | ovf_payload_field kexec_segment_size)
+		kseg=$(echo "$last" | ikt_payload_field kexec_segment_size)
 	fi
 	seg=$(( (sizing + HDR + margin + reserve + page - 1) / page * page ))
 	[ "$kseg" = none ] || [ "$kseg" = "$seg" ]
