@@ -199,6 +199,13 @@ ikt_record_bytes() { # bytes of the binary record of the ima-buf ascii line
 		print 4 + 20 + 4 + length($3) + 4 + t }'
 }
 
+ikt_kexec_load_line() { # the last ascii record if it is a kexec_load
+	# record (right after a load), else print nothing and fail
+	last=$(tail -n 1 $IMA/ascii_runtime_measurements)
+	[ "$(echo "$last" | awk '{ print $3 " " $5 }')" = "ima-buf kexec_load" ] || return 1
+	echo "$last"
+}
+
 ikt_payload_field() { # ikt_payload_field NAME: field NAME of the payload
 	# (hex buf) of the ima-buf ascii line on stdin, e.g. kexec_segment_size
 	awk -v k="$1" '{ h = "0123456789abcdef"; s = ""

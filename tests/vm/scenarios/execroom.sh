@@ -27,11 +27,7 @@ stage1() {
 	"$TOOL" attach --guard >/dev/null 2>&1
 	ikt tool=attach rc=$?
 	ikt_load first file || return
-	last=$(tail -n 1 $IMA/ascii_runtime_measurements)
-	if [ "$(echo "$last" | awk '{ print $3 " " $5 }')" != "ima-buf kexec_load" ]; then
-		ikt error=no_kexec_load_record_after_the_load
-		return 1
-	fi
+	last=$(ikt_kexec_load_line) || { ikt error=no_kexec_load_record_after_the_load; return 1; }
 	krec=$(echo "$last" | ikt_record_bytes)
 	seg=$(echo "$last" | ikt_payload_field kexec_segment_size)
 	i=0

@@ -53,9 +53,8 @@ stage1() {
 	ikt_track
 	ikt_load first file || return
 	after=$(wc -c <$IMA/binary_runtime_measurements)
-	last=$(tail -n 1 $IMA/ascii_runtime_measurements)
 	sizing=$after krec=0 kseg=none
-	if [ "$(echo "$last" | awk '{ print $3 " " $5 }')" = "ima-buf kexec_load" ]; then
+	if last=$(ikt_kexec_load_line); then
 		krec=$(echo "$last" | ikt_record_bytes)
 		sizing=$((after - krec))
 		kseg=$(echo "$last" | ikt_payload_field kexec_segment_size)

@@ -27,11 +27,7 @@ stage1() {
 	kb=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^ima_kexec_extra_kb=//p' | tail -n 1)
 	ikt zm_params=1 page=$page cmdline_kb=${kb:-none}
 	ikt_load first file || return
-	last=$(tail -n 1 $IMA/ascii_runtime_measurements)
-	if [ "$(echo "$last" | awk '{ print $3 " " $5 }')" != "ima-buf kexec_load" ]; then
-		ikt error=no_kexec_load_record_after_the_first_load
-		return 1
-	fi
+	last=$(ikt_kexec_load_line) || { ikt error=no_kexec_load_record_after_the_first_load; return 1; }
 	krec=$(echo "$last" | ikt_record_bytes)
 	ikt_unload
 	i=0
