@@ -483,6 +483,29 @@ def segment_want(lpay, kernel, kconfig, page, cmdline_kb=None):
     return want, margin, reserve
 
 
+def segment_check(seg, lpay, kernel, kconfig, page, problems, cmdline_kb=None):
+    """Append a problem when the kexec_load record's segment size is not
+    the kernel's formula (segment_want) or the margin is unknown; returns
+    (margin, reserve), None when unknown."""
+    want, margin, reserve = segment_want(lpay, kernel, kconfig, page, cmdline_kb)
+    if margin is None:
+        problems.append("no_CONFIG_IMA_KEXEC_MARGIN_KB_or_EXTRA_MEMORY_KB_in_%s" % kconfig)
+    elif seg != want:
+        problems.append("segment_size_%d_expected_%d(margin_%d,reserve_%d)" % (seg, want, margin, reserve))
+    return margin, reserve
+
+
+def execute_right_after(s1, s2, page, problems):
+    """kexec_execute must be s2[len(s1)], its payload describing s1; returns
+    the record's payload (None if absent or malformed)."""
+    ex = kexec_records(s2, "kexec_execute")
+    if not ex or ex[0][0] != len(s1):
+        problems.append("kexec_execute_not_right_after_the_%d_stage1_entries" % len(s1))
+        return None
+    problems.extend(payload_problems("kexec_execute", s2, len(s1), ex[0][1], page))
+    return ex[0][1]
+
+
 STORM_PREFIX = "/tmp/sl-"
 
 
@@ -588,20 +611,12 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems, kernel="", kco
     n1 = len(s1)
     if sc == "kexecevents":
         # sized at load for the list then plus the configured margin
-        want, margin, reserve = segment_want(lpay, kernel, kconfig, page)
+        margin, reserve = segment_check(seg, lpay, kernel, kconfig, page, problems)
         facts.add("segment_margin", "unknown" if margin is None else margin)
         facts.add("segment_records_reserve", "unknown" if reserve is None else reserve)
-        if margin is None:
-            problems.append("no_CONFIG_IMA_KEXEC_MARGIN_KB_or_EXTRA_MEMORY_KB_in_%s" % kconfig)
-        elif seg != want:
-            problems.append("segment_size_%d_expected_%d(margin_%d,reserve_%d)" % (seg, want, margin, reserve))
-        ex = kexec_records(s2, "kexec_execute")
-        if not ex or ex[0][0] != n1:
-            problems.append("kexec_execute_not_right_after_the_%d_stage1_entries" % n1)
-        else:
-            problems.extend(payload_problems("kexec_execute", s2, n1, ex[0][1], page))
-            if ex[0][1] and ex[0][1]["kexec_segment_size"] != seg:
-                problems.append("kexec_execute_segment_size_differs_from_load")
+        epay = execute_right_after(s1, s2, page, problems)
+        if epay and epay["kexec_segment_size"] != seg:
+            problems.append("kexec_execute_segment_size_differs_from_load")
         # the copy at execute: ours (patched) or upstream's reboot notifier
         probe = next((kv for kv in log["lines"] if kv.get("probe") == "execute_copy"), {})
         for k in ("ftrace_hits", "btf_hits"):
@@ -701,18 +716,11 @@ def zeromargin_checks(log, log_path, s1, s2, li, lpay, seg, page, kernel, kconfi
         problems.append("precondition_room_%d_not_below_kexec_load_record_%d" % (room, krec))
     if li != len(s1) - 1:
         problems.append("%d_records_after_the_kexec_load_record" % (len(s1) - li - 1))
-    want, margin, reserve = segment_want(lpay, kernel, kconfig, page, par.get("cmdline_kb"))
+    margin, reserve = segment_check(seg, lpay, kernel, kconfig, page, problems,
+                                    par.get("cmdline_kb"))
     facts.add("zm_margin", margin)
     facts.add("zm_records_reserve", reserve)
-    if want is None:
-        problems.append("no_CONFIG_IMA_KEXEC_MARGIN_KB_or_EXTRA_MEMORY_KB_in_%s" % kconfig)
-    elif seg != want:
-        problems.append("segment_size_%d_expected_%d(margin_%d,reserve_%d)" % (seg, want, margin, reserve))
-    ex = kexec_records(s2, "kexec_execute")
-    if not ex or ex[0][0] != len(s1):
-        problems.append("kexec_execute_not_right_after_the_%d_stage1_entries" % len(s1))
-    else:
-        problems.extend(payload_problems("kexec_execute", s2, len(s1), ex[0][1], page))
+    execute_right_after(s1, s2, page, problems)
     if "measurement list does not fit" in console_text(log_path):
         problems.append("does_not_fit_error_on_console")
 
@@ -733,11 +741,13 @@ def overflow_plan_checks(log, s1, li, lpay, seg, page, kernel, kconfig, facts, p
         return int(v) if v.lstrip("-").isdigit() else None
     gpage, gmargin = num(par, "page"), num(par, "margin")
     cmdline_kb = par.get("cmdline_kb")
-    want, margin, reserve = segment_want(lpay, kernel, kconfig, page, cmdline_kb)
+    # the segment as the kernel sized it: the list before the kexec_load
+    # record (its payload's size, which payload_problems checked) + margin
+    # + our patch's room for the two ima_kexec records
+    margin, reserve = segment_check(seg, lpay, kernel, kconfig, page, problems, cmdline_kb)
     facts.add("ovf_margin", "%s(guest:%s,%s)" % (margin, gmargin, par.get("margin_source")))
     facts.add("ovf_records_reserve", "%s(guest:%s)" % (reserve, par.get("reserve")))
     if margin is None:
-        problems.append("no_CONFIG_IMA_KEXEC_MARGIN_KB_or_EXTRA_MEMORY_KB_in_%s" % kconfig)
         return
     kpage = page_size({"lines": []}, kconfig)
     if kpage is not None and gpage != kpage:
@@ -746,11 +756,6 @@ def overflow_plan_checks(log, s1, li, lpay, seg, page, kernel, kconfig, facts, p
         problems.append("guest_margin_%s_want_%d" % (gmargin, margin))
     if num(par, "reserve") != reserve:
         problems.append("guest_records_reserve_%s_want_%d" % (par.get("reserve"), reserve))
-    # the segment as the kernel sized it: the list before the kexec_load
-    # record (its payload's size, which payload_problems checked) + margin
-    # + our patch's room for the two ima_kexec records
-    if seg != want:
-        problems.append("segment_size_%d_expected_%d(margin_%d,reserve_%d)" % (seg, want, margin, reserve))
     if num(plan, "segment") != seg:
         problems.append("guest_predicted_segment_%s_kernel_%d" % (plan.get("segment"), seg))
     # the guest's list sizes are the dumped list's (without the header)
