@@ -5,9 +5,13 @@
  * streams the list once (memory independent of its size). A bank/PCR
  * pair is compared when it has an expected value and the list extends
  * that PCR, or when the value was given with --pcr. A pair matches if
- * the running value equals the expected one after any entry (entries
- * after that one are reported as extra: appended but not yet extended
- * when the PCR was read). Indexes are 0-based list positions.
+ * the running value equals the expected one after any entry of the
+ * current (last) list, or at its start when that list does not extend
+ * the PCR (entries after the match are reported as extra: appended but
+ * not yet extended when the PCR was read). A value reached inside a
+ * --prior with entries of the PCR after it is a mismatch (verify.h).
+ * --record counts an entry as present only at or before the match.
+ * Indexes are 0-based positions in the chain (priors, then the list).
  * Exit: 0 every pair matches and every template digest is the SHA-1 of
  * its data; 1 otherwise; 2 unreadable or malformed input (no verdict);
  * 64 bad command line.
@@ -16,6 +20,8 @@
  * {
  *   "log": { "path": str, "entries": u64, "violations": u64, "bytes": u64,
  *            "pcrs": [ { "pcr": u, "entries": u64 } ] },
+ *   "chain": [ { "path": str, "first_index": u64, "entries": u64 } ],
+ *                                     (priors oldest first, then the list)
  *   "boundaries": [ { "index": u64, "offset": u64, "pcr": u,
  *       "kind": "boot_aggregate" | "kexec_load" | "kexec_execute",
  *       "template": str,
@@ -26,13 +32,16 @@
  *   "banks": [ { "bank": "sha1" | "sha256" | "sha384" | "sha512" | "sm3_256",
  *       "pcrs": [ { "pcr": u, "source": "sysfs" | "file" | "argument",
  *           "entries": u64, "match": bool,
+ *           "reset_value": bool,     (reset value, but the chain extends it)
+ *           "match_in_prior": bool,  (reached inside a prior, entries follow)
  *           "match_index": i64 | null,  (-1: reset value, before any entry)
- *           "extra_entries": u64, "expected": hex, "replayed": hex } ] } ],
+ *           "extra_entries": u64, "match_boot": u | null (1-based, chain),
+ *           "expected": hex, "replayed": hex, "sha1_padded": bool } ] } ],
  *   "template_digest_errors": { "count": u64, "indexes": [u64] (first 16) },
  *   "record": {                       (only with --record)
  *       "path": str, "version": u, "boot_id": str, "current_boot_id": str,
  *       "same_boot": bool, "created": u64, "entries": u64,
- *       "absent_count": u64,
+ *       "absent_count": u64,        (absent up to the PCR match)
  *       "absent": [ { "seq": u64, "pcr": u, "template_digest": hex,
  *           "template": str, "name": str, "name_hex": hex (only when name
  *           is not valid UTF-8 or holds NULs) } ] },
@@ -86,7 +95,7 @@ static const struct argp_option verify_opts[] = {
 	{ "pcr", 'P', "BANK:[N:]HEX", 0, "expected value of PCR N (default 10); "
 	  "repeatable", 0 },
 	{ "record", 'r', "FILE", 0, "pre-reboot record from 'audit --save': list "
-	  "its entries absent from the list", 0 },
+	  "its entries absent from the list up to the PCR match", 0 },
 	{ "tpm", OPT_TPM, "DIR", 0, "TPM sysfs directory read when no --pcrs/--pcr "
 	  "(default /sys/class/tpm/tpm0)", 0 },
 	{ "json", 'j', NULL, 0, "one JSON object (schema in cmd_verify.c)", 0 },
@@ -199,7 +208,8 @@ static int write_metrics(const char *path, const struct verify_result *res)
 		    "Entries in the verified measurement list.", NULL, (double)res->rp.total);
 	if (res->rec)
 		prom_metric(&w, "imakexec_verify_record_absent_entries", "gauge",
-			    "Pre-reboot record entries missing from the list.", NULL,
+			    "Pre-reboot record entries missing from the list up to the "
+			    "PCR match.", NULL,
 			    (double)record_absent(res->rec));
 	return prom_commit(&w);
 }

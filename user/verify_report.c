@@ -29,10 +29,21 @@ static void text_pcr(FILE *f, const struct verify_result *res, unsigned int bi, 
 	uint64_t n = res->rp.entries[p];
 
 	fprintf(f, "%-7s PCR %-2u: ", b->name, p);
-	if (b->matched[p] && !verify_pcr_match(res, bi, p)) {
+	if (verify_reset_value(res, bi, p)) {
 		fprintf(f, "MISMATCH: the TPM holds the reset value, but the list extends "
 			"this PCR %" PRIu64 " times (a PCR never extended vouches for no "
 			"entry)\n", n);
+		return;
+	}
+	if (verify_match_in_prior(res, bi, p)) {
+		uint64_t at = b->entries_at_match[p], i = (uint64_t)b->match_index[p];
+		unsigned int k = verify_boot_of(res, i);
+
+		fprintf(f, "MISMATCH: the value is reached inside prior %u (%s) at its entry %"
+			PRIu64 " (chain entry %" PRIu64 "), before the current list starts; "
+			"the %" PRIu64 " later entries of this PCR (%" PRIu64 " in the priors) "
+			"are not covered\n", k + 1, res->boots[k].path,
+			i - res->boots[k].first_index, i, n - at, res->prior_entries[p] - at);
 		return;
 	}
 	if (!b->matched[p]) {
@@ -60,7 +71,8 @@ static void text_record(FILE *f, const struct verify_result *res, const char *pa
 	char esc[ESC_MAX];
 	size_t absent = record_absent(r);
 
-	fprintf(f, "record %s: boot %s (%s), %zu entries, %zu absent from the list\n",
+	fprintf(f, "record %s: boot %s (%s), %zu entries, %zu absent from the list up to "
+		"the PCR match\n",
 		path, r->boot_id, strcmp(r->boot_id, res->boot_id) ? "an earlier boot" :
 		"this boot", r->n, absent);
 	for (size_t i = 0; i < r->n; i++) {
@@ -127,8 +139,9 @@ static void json_banks(struct json_writer *w, const struct verify_result *res)
 			jw_kv_u64(w, "entries", res->rp.entries[p]);
 			jw_kv_bool(w, "match", verify_pcr_match(res, bi, p));
 			/* the TPM was never extended although the list extends it */
-			jw_kv_bool(w, "reset_value", b->matched[p] && b->match_index[p] < 0 &&
-				   res->rp.entries[p] > 0);
+			jw_kv_bool(w, "reset_value", verify_reset_value(res, bi, p));
+			/* reached inside a prior, entries of the PCR after it */
+			jw_kv_bool(w, "match_in_prior", verify_match_in_prior(res, bi, p));
 			jw_key(w, "match_index");
 			if (b->matched[p])
 				jw_i64(w, b->match_index[p]);

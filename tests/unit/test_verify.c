@@ -41,14 +41,15 @@ static void write_file(const char *path, const void *p, size_t n)
 	fclose(f);
 }
 
-/* PCR values after the whole log, by replaying it: plumbing, not vectors
+/* PCR values after the list t, by replaying it: plumbing, not vectors
  * (those are in test_replay) */
-static void write_pcrs(const char *path, const char *bank, int break_it)
+static void write_pcrs_of(const struct tbuf *t, const char *path, const char *bank,
+			  int break_it)
 {
 	struct replay rp;
 	struct ima_record r;
 	struct imalog l;
-	FILE *f = tb_file(&log_buf), *out;
+	FILE *f = tb_file(t), *out;
 	bool ok;
 	int b;
 
@@ -70,6 +71,58 @@ static void write_pcrs(const char *path, const char *bank, int break_it)
 	}
 	fclose(out);
 	replay_free(&rp);
+}
+
+/* ... after the whole log */
+static void write_pcrs(const char *path, const char *bank, int break_it)
+{
+	write_pcrs_of(&log_buf, path, bank, break_it);
+}
+
+/* byte offset of log_buf's record i (log_buf.n past the last); its
+ * template digest into dig unless NULL */
+static size_t offset_of(uint64_t i, uint8_t *dig)
+{
+	struct ima_record r;
+	struct imalog l;
+	FILE *f = tb_file(&log_buf);
+	size_t off = log_buf.n;
+
+	imalog_init_fp(&l, f, "log");
+	while (imalog_next(&l, &r) > 0) {
+		if (r.index != i)
+			continue;
+		off = (size_t)r.offset;
+		if (dig)
+			memcpy(dig, r.digest, 20);
+	}
+	imalog_close(&l);
+	fclose(f);
+	return off;
+}
+
+/* a record no kernel measured */
+static void fabricate(struct tbuf *t)
+{
+	tb_ima_ng(t, 10, 0x66, "/fabricated", 0);
+}
+
+/* t = n bytes of list p, then a fabricated record */
+static void fabricated_after(struct tbuf *t, const uint8_t *p, size_t n)
+{
+	t->n = 0;
+	tb_put(t, p, n);
+	fabricate(t);
+}
+
+static void read_rec(struct record *rec)
+{
+	char err[512];
+	FILE *f = fopen(recp, "r");
+
+	assert_non_null(f);
+	assert_int_equal(record_read(f, recp, rec, err, sizeof(err)), 0);
+	fclose(f);
 }
 
 static int setup(void **state)
@@ -169,9 +222,7 @@ static void test_json(void **state)
 	record_write_entry(f, 9, 10, dig, "ima-ng", "/lost\xff", 6);
 	record_write_end(f, 2);
 	fclose(f);
-	f = fopen(recp, "r");
-	assert_int_equal(record_read(f, recp, &rec, err, sizeof(err)), 0);
-	fclose(f);
+	read_rec(&rec);
 	assert_int_equal(verify_run(logp, NULL, 0, &pv, &rec, &res, err, sizeof(err)), 0);
 	assert_true(res.match);
 	assert_int_equal(res.checked, 2);	/* sha1 PCR 10 and 11 */
@@ -209,21 +260,12 @@ static int run_chain(const char *prior, const char *log, const char *spec)
 static void test_prior_chain(void **state)
 {
 	char prior[320], cur[320], spec[400];
-	struct ima_record r;
-	struct imalog l;
-	uint64_t cut = 0;
+	size_t cut = offset_of(3, NULL);
 	FILE *f;
 
 	(void)state;
 	write_pcrs(pcrsp, "sha256", 0);		/* over the whole chain */
 	snprintf(spec, sizeof(spec), "sha256,%s", pcrsp);
-	f = tb_file(&log_buf);
-	imalog_init_fp(&l, f, "log");
-	while (imalog_next(&l, &r) > 0)
-		if (r.index == 3)
-			cut = r.offset;
-	imalog_close(&l);
-	fclose(f);
 	assert_true(cut > 0);
 	snprintf(prior, sizeof(prior), "%s/prior", dir);
 	snprintf(cur, sizeof(cur), "%s/cur", dir);
@@ -262,12 +304,167 @@ static void test_prior_chain(void **state)
 	assert_int_equal(run_chain("/nonexistent/prior", cur, spec), 2);
 }
 
+/* Issue 23 item 7: a prior crafted as the real prior P + a copy of the
+ * current list + one fabricated record reaches the TPM's value inside
+ * itself; the fabricated record follows the match and the current list
+ * would all be "extra". Not a verification. */
+static void test_prior_crafted(void **state)
+{
+	static struct tbuf crafted;
+	static struct verify_result res;
+	struct pcr_values pv = { 0 };
+	char prior[320], cur[320], spec[400], err[512], *buf = NULL;
+	const char *priors[1] = { prior };
+	size_t cut = offset_of(3, NULL), len = 0;
+	FILE *out;
+
+	(void)state;
+	write_pcrs(pcrsp, "sha256", 0);		/* the TPM: P, then the current list */
+	snprintf(spec, sizeof(spec), "sha256,%s", pcrsp);
+	snprintf(prior, sizeof(prior), "%s/crafted", dir);
+	snprintf(cur, sizeof(cur), "%s/cur", dir);
+	fabricated_after(&crafted, log_buf.b, log_buf.n);	/* P + the current list + 1 */
+	write_file(prior, crafted.b, crafted.n);
+	write_file(cur, log_buf.b + cut, log_buf.n - cut);
+	assert_int_equal(run_chain(prior, cur, spec), 1);
+	assert_int_equal(pcrs_load_file(&pv, spec, err, sizeof(err)), 0);
+	assert_int_equal(verify_run(cur, priors, 1, &pv, NULL, &res, err, sizeof(err)), 0);
+	assert_false(res.match);
+	assert_int_equal(res.mismatched, 1);
+	/* PCR 10: reached after chain entry 6, inside the prior */
+	assert_true(res.rp.banks[0].matched[10]);
+	assert_int_equal(res.rp.banks[0].match_index[10], 6);
+	assert_true(verify_match_in_prior(&res, 0, 10));
+	assert_false(verify_pcr_match(&res, 0, 10));
+	/* PCR 11: extended by the prior only, last there: its value holds
+	 * through the current list */
+	assert_true(verify_pcr_match(&res, 0, 11));
+	out = open_memstream(&buf, &len);
+	verify_report_text(out, &res, NULL);
+	fclose(out);
+	assert_non_null(strstr(buf, "MISMATCH: the value is reached inside prior 1"));
+	assert_non_null(strstr(buf, "at its entry 6 (chain entry 6), before the current list "
+			       "starts; the 5 later entries of this PCR (1 in the priors)"));
+	free(buf);
+	out = open_memstream(&buf, &len);
+	assert_int_equal(verify_report_json(out, &res, NULL), 0);
+	fclose(out);
+	assert_non_null(strstr(buf, "\"match_in_prior\":true"));
+	assert_non_null(strstr(buf, "\"verdict\":\"mismatch\""));
+	free(buf);
+	verify_free(&res);
+}
+
+/* The match must fall in the current list: after one of its entries, or
+ * at its start (the value after the priors) only for a PCR it does not
+ * extend. Entries after a match in the current list stay extra. */
+static void test_prior_match_before_current(void **state)
+{
+	static struct tbuf t;
+	char prior[320], cur[320], spec[400];
+	size_t cut = offset_of(3, NULL);
+
+	(void)state;
+	write_pcrs(pcrsp, "sha256", 0);
+	snprintf(spec, sizeof(spec), "sha256,%s", pcrsp);
+	snprintf(prior, sizeof(prior), "%s/prior", dir);
+	snprintf(cur, sizeof(cur), "%s/cur", dir);
+	/* the whole list as the prior, its tail again as the current list:
+	 * the TPM was read "before" all of the current list's entries */
+	write_file(prior, log_buf.b, log_buf.n);
+	write_file(cur, log_buf.b + cut, log_buf.n - cut);
+	assert_int_equal(run_chain(prior, cur, spec), 1);
+	/* an empty current list: the priors' last value is its only value */
+	write_file(cur, "", 0);
+	assert_int_equal(run_chain(prior, cur, spec), 0);
+	/* ... but not a value reached inside the prior */
+	fabricated_after(&t, log_buf.b, log_buf.n);
+	write_file(prior, t.b, t.n);
+	assert_int_equal(run_chain(prior, cur, spec), 1);
+	/* a record appended to the current list after the PCR read is extra */
+	write_file(prior, log_buf.b, cut);
+	fabricated_after(&t, log_buf.b + cut, log_buf.n - cut);
+	write_file(cur, t.b, t.n);
+	assert_int_equal(run_chain(prior, cur, spec), 0);
+}
+
+static void write_record(const uint64_t *seq, unsigned int n, const uint8_t (*dig)[20])
+{
+	FILE *f = fopen(recp, "w");
+
+	assert_non_null(f);
+	record_write_header(f, "0b6cbd38-2a3c-4d25-9f2a-7c3f0e1d2b4a", 5);
+	for (unsigned int i = 0; i < n; i++)
+		record_write_entry(f, seq[i], 10, dig[i], "ima-ng", "x", 1);
+	record_write_end(f, n);
+	fclose(f);
+}
+
+/* --record: an entry after the match (extra, unauthenticated) is not
+ * present, even with the record's digest; nor a duplicate's second copy
+ * when only the first is covered. Prior entries before the match are. */
+static void test_record_extra(void **state)
+{
+	static struct tbuf t;
+	static struct verify_result res;
+	struct pcr_values pv = { 0 };
+	struct record rec;
+	uint64_t seq[4] = { 0, 1, 6, 7 };
+	uint8_t dig[4][20];
+	char spec[400], prior[320], err[512];
+	const char *priors[1] = { prior };
+	size_t six = offset_of(6, NULL), cut = offset_of(3, NULL);
+
+	(void)state;
+	offset_of(0, dig[0]);			/* boot_aggregate, before the match */
+	offset_of(1, dig[1]);			/* /bin/sh, before the match */
+	offset_of(6, dig[2]);			/* boot_aggregate again, extra */
+	assert_memory_equal(dig[0], dig[2], 20);
+	fabricated_after(&t, log_buf.b, 0);
+	memcpy(dig[3], t.b + 4, 20);		/* fabricated, extra */
+	/* the TPM was read before record 6; the list has 6 and the fabricated one */
+	t.n = 0;
+	tb_put(&t, log_buf.b, six);
+	write_pcrs_of(&t, pcrsp, "sha1", 0);
+	snprintf(spec, sizeof(spec), "sha1,%s", pcrsp);
+	fabricated_after(&t, log_buf.b, log_buf.n);
+	write_file(badp, t.b, t.n);
+	write_record(seq, 4, (const uint8_t (*)[20])dig);
+	read_rec(&rec);
+	assert_int_equal(pcrs_load_file(&pv, spec, err, sizeof(err)), 0);
+	assert_int_equal(verify_run(badp, NULL, 0, &pv, &rec, &res, err, sizeof(err)), 0);
+	assert_true(res.match);			/* extra entries are allowed */
+	assert_int_equal(res.rp.banks[0].match_index[10], 5);
+	assert_int_equal(record_absent(&rec), 2);
+	for (unsigned int i = 0; i < 4; i++)
+		assert_int_equal(rec.e[i].present, rec.e[i].seq < 6);
+	verify_free(&res);
+	record_free(&rec);
+	/* chained: records of the prior are before the match, so present */
+	write_pcrs(pcrsp, "sha1", 0);
+	snprintf(prior, sizeof(prior), "%s/prior", dir);
+	write_file(prior, log_buf.b, cut);
+	write_file(badp, log_buf.b + cut, log_buf.n - cut);
+	read_rec(&rec);
+	memset(&pv, 0, sizeof(pv));
+	assert_int_equal(pcrs_load_file(&pv, spec, err, sizeof(err)), 0);
+	assert_int_equal(verify_run(badp, priors, 1, &pv, &rec, &res, err, sizeof(err)), 0);
+	assert_true(res.match);
+	assert_int_equal(record_absent(&rec), 1);	/* the fabricated one */
+	assert_false(rec.e[3].present);
+	verify_free(&res);
+	record_free(&rec);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_prior_chain),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_prior_crafted),
+		cmocka_unit_test(test_prior_match_before_current),
+		cmocka_unit_test(test_record_extra),
 	};
 
 	return cmocka_run_group_tests_name("verify", tests, setup, teardown);

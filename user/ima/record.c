@@ -349,7 +349,7 @@ int record_boot_id(const char *path, char *buf, size_t len)
 	return n ? 0 : -EINVAL;
 }
 
-bool record_match(struct record *r, const uint8_t digest[IMA_SHA1_LEN])
+struct record_entry *record_match(struct record *r, const uint8_t digest[IMA_SHA1_LEN])
 {
 	size_t lo = 0, hi = r->n, pos;
 
@@ -362,15 +362,15 @@ bool record_match(struct record *r, const uint8_t digest[IMA_SHA1_LEN])
 			hi = mid;
 	}
 	if (lo == r->n || memcmp(r->e[r->order[lo]].digest, digest, IMA_SHA1_LEN))
-		return false;
+		return NULL;
 	pos = r->next[lo];	/* group cursor kept at the group's first slot */
 	if (pos < lo)
 		pos = lo;
 	if (pos >= r->n || memcmp(r->e[r->order[pos]].digest, digest, IMA_SHA1_LEN))
-		return false;
+		return NULL;
 	r->e[r->order[pos]].present = true;
 	r->next[lo] = pos + 1;
-	return true;
+	return &r->e[r->order[pos]];
 }
 
 size_t record_absent(const struct record *r)

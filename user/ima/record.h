@@ -43,6 +43,8 @@ struct record_entry {
 	char *event_name;		/* heap, NUL added; may contain NULs */
 	size_t event_name_len;
 	bool present;			/* seen in the current list */
+	uint64_t at;			/* with present: list index and PCR */
+	uint32_t at_pcr;		/* of the entry that matched it */
 };
 
 struct record {
@@ -73,8 +75,8 @@ void record_free(struct record *r);
 int record_boot_id(const char *path, char *buf, size_t len);
 
 /* after record_read: mark the first not yet present entry with this
- * digest as present; returns true if one was marked */
-bool record_match(struct record *r, const uint8_t digest[IMA_SHA1_LEN]);
+ * digest as present; returns the entry marked, NULL if none */
+struct record_entry *record_match(struct record *r, const uint8_t digest[IMA_SHA1_LEN]);
 size_t record_absent(const struct record *r);
 
 #endif

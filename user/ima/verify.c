@@ -82,11 +82,60 @@ static int setup_banks(struct verify_result *res, const struct pcr_values *pv,
 	return 0;
 }
 
-bool verify_pcr_match(const struct verify_result *res, unsigned int bank, unsigned int pcr)
+bool verify_reset_value(const struct verify_result *res, unsigned int bank, unsigned int pcr)
 {
 	const struct replay_bank *b = &res->rp.banks[bank];
 
-	return b->matched[pcr] && !(b->match_index[pcr] < 0 && res->rp.entries[pcr] > 0);
+	return b->matched[pcr] && b->match_index[pcr] < 0 && res->rp.entries[pcr] > 0;
+}
+
+bool verify_match_in_prior(const struct verify_result *res, unsigned int bank,
+			   unsigned int pcr)
+{
+	const struct replay_bank *b = &res->rp.banks[bank];
+	uint64_t at = b->entries_at_match[pcr];
+
+	return b->matched[pcr] && b->match_index[pcr] >= 0 &&
+	       at <= res->prior_entries[pcr] && at < res->rp.entries[pcr];
+}
+
+bool verify_pcr_match(const struct verify_result *res, unsigned int bank, unsigned int pcr)
+{
+	return res->rp.banks[bank].matched[pcr] && !verify_reset_value(res, bank, pcr) &&
+	       !verify_match_in_prior(res, bank, pcr);
+}
+
+bool verify_covers(const struct verify_result *res, unsigned int pcr, uint64_t i)
+{
+	bool checked = false;
+
+	for (unsigned int b = 0; b < res->rp.nbanks; b++) {
+		if (!verify_checked(res, b, pcr))
+			continue;
+		checked = true;
+		if (!verify_pcr_match(res, b, pcr) ||
+		    res->rp.banks[b].match_index[pcr] < (int64_t)i)
+			return false;
+	}
+	return checked;
+}
+
+/* while streaming: the record at chain index i is already known to be
+ * unauthenticated (no bank expects its PCR, or one matched before it) */
+static bool past_match(const struct verify_result *res, unsigned int pcr, uint64_t i)
+{
+	bool want = false;
+
+	for (unsigned int b = 0; b < res->rp.nbanks; b++) {
+		const struct replay_bank *bk = &res->rp.banks[b];
+
+		if (!bk->want[pcr])
+			continue;
+		want = true;
+		if (bk->matched[pcr] && bk->match_index[pcr] < (int64_t)i)
+			return true;
+	}
+	return !want;
 }
 
 unsigned int verify_boot_of(const struct verify_result *res, uint64_t i)
@@ -131,8 +180,14 @@ static int replay_list(struct verify_result *res, const char *path, bool current
 			snprintf(err, errlen, "out of memory");
 			goto cleanup;
 		}
-		if (rec)
-			record_match(rec, r.digest);
+		if (rec && !past_match(res, r.pcr, r.index)) {
+			struct record_entry *e = record_match(rec, r.digest);
+
+			if (e) {
+				e->at = r.index;
+				e->at_pcr = r.pcr;
+			}
+		}
 	}
 	if (n < 0) {
 		snprintf(err, errlen, "%s%s", current ? "" : "prior list: ", l.err);
@@ -169,6 +224,7 @@ int verify_run(const char *log, const char *const *priors, unsigned int nprior,
 	for (unsigned int i = 0; i < nprior; i++)
 		if (replay_list(res, priors[i], false, rec, err, errlen))
 			return -1;
+	memcpy(res->prior_entries, res->rp.entries, sizeof(res->prior_entries));
 	if (replay_list(res, log, true, rec, err, errlen))
 		return -1;
 	for (unsigned int b = 0; b < res->rp.nbanks; b++) {
@@ -185,6 +241,10 @@ int verify_run(const char *log, const char *const *priors, unsigned int nprior,
 		return -1;
 	}
 	res->match = !res->mismatched && !res->rp.digest_errors;
+	/* present only if the PCR match covers the entry that matched it */
+	for (size_t i = 0; rec && i < rec->n; i++)
+		if (rec->e[i].present && !verify_covers(res, rec->e[i].at_pcr, rec->e[i].at))
+			rec->e[i].present = false;
 	return 0;
 }
 

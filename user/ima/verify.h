@@ -41,6 +41,7 @@ struct verify_result {
 	char log_path[4096];
 	struct verify_boot boots[VERIFY_MAX_PRIOR + 1];
 	unsigned int nboots;	/* priors + the current list */
+	uint64_t prior_entries[IMA_NPCR];	/* records per PCR in the priors */
 	uint64_t bytes;
 	struct replay rp;		/* banks, running PCRs, counts */
 	enum pcr_source src[REPLAY_MAX_BANKS][IMA_NPCR];
@@ -61,16 +62,34 @@ const char *boundary_kind_name(enum boundary_kind k);
 bool verify_checked(const struct verify_result *res, unsigned int bank, unsigned int pcr);
 /* log NULL: default path. priors: nprior lists replayed first, in order,
  * as one chain with log (a truncated or malformed prior is an error).
- * rec may be NULL. 0: verdict in res->match; -1: error (message in err),
+ * rec may be NULL; its entries count as present only when matched by a
+ * list entry at or before a PCR match that verifies (verify_covers), not
+ * by one appended after it. 0: verdict in res->match; -1: error (message in err),
  * no verdict. Free with verify_free in both cases. */
 int verify_run(const char *log, const char *const *priors, unsigned int nprior,
 	       const struct pcr_values *pv, struct record *rec,
 	       struct verify_result *res, char *err, size_t errlen);
 /* The verdict for one bank/PCR pair: its replay reached the expected
- * value. A reset (all-zero) value "matches before the first entry" only
- * when the list never extends that PCR: a PCR that was never extended
- * cannot vouch for a list that claims to extend it. */
+ * value within the current (last) list of the chain: after one of its
+ * entries, or, when it never extends that PCR, at its start (the value
+ * after the priors, or the reset value without priors). So a reset
+ * (all-zero) value "matches before the first entry" only when the chain
+ * never extends that PCR (verify_reset_value), and a value reached
+ * inside a prior matches only if no entry of that PCR follows it in the
+ * priors and the current list extends the PCR no further
+ * (verify_match_in_prior): a PCR read before the current list's entries
+ * vouches for none of them, and a prior's entries after the match are
+ * not covered by the PCR. */
 bool verify_pcr_match(const struct verify_result *res, unsigned int bank, unsigned int pcr);
+/* matched at the reset value, but the chain extends the PCR */
+bool verify_reset_value(const struct verify_result *res, unsigned int bank, unsigned int pcr);
+/* matched after an entry of a prior, before the current list starts, and
+ * entries of the PCR follow the match */
+bool verify_match_in_prior(const struct verify_result *res, unsigned int bank,
+			   unsigned int pcr);
+/* the record at chain index i, which extends pcr, is at or before the
+ * match of every bank that checks pcr, and every such match verifies */
+bool verify_covers(const struct verify_result *res, unsigned int pcr, uint64_t i);
 /* the boot (index into res->boots) that holds chain index i */
 unsigned int verify_boot_of(const struct verify_result *res, uint64_t i);
 void verify_free(struct verify_result *res);
