@@ -51,6 +51,8 @@ FUZZ_CHECK_SECONDS ?= 5
 APP := $(OUTPUT)/imakexec-trace
 # the VM guest's load generator (static: the initramfs has no libc)
 BURST := $(OUTPUT)/ikt-burst
+# the guest's raw-syscall test program (the guard's ABI forms)
+ABI := $(OUTPUT)/ikt-abi
 DEPS_STAMP := $(OUTPUT)/.deps
 
 ifeq ($(V),1)
@@ -62,7 +64,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .PHONY: all deps check unit vmcheck demo clean install fuzz fuzz-regress bench kernels gapcheck matrix
-all: $(APP) $(BURST)
+all: $(APP) $(BURST) $(ABI)
 
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP):
@@ -72,7 +74,7 @@ $(DEPS_STAMP):
 
 $(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) vmlinux/$(ARCH)/vmlinux.h | $(DEPS_STAMP)
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) \
+	$(Q)$(CLANG) -g -O2 -Wall -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) \
 		-Ivmlinux/$(ARCH) -Ibpf -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
 
@@ -109,6 +111,10 @@ $(LIBIMA) $(SAN_LIBIMA) $(FUZZ_LIBIMA):
 $(BURST): tests/vm/ikt-burst.c | $(DEPS_STAMP)
 	$(call msg,STATIC,$@)
 	$(Q)$(CC) $(CFLAGS) -static $< -o $@
+
+$(ABI): tests/vm/ikt-abi.c bpf/imakexec.h | $(DEPS_STAMP)
+	$(call msg,STATIC,$@)
+	$(Q)$(CC) $(CFLAGS) -Ibpf -static $< -o $@
 
 $(APP): $(OUTPUT)/user/main.o $(LIB_OBJS) $(LIBIMA)
 	$(call msg,BINARY,$@)

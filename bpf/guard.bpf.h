@@ -14,6 +14,7 @@
 #define NR_REBOOT_32		88	/* ia32 */
 #define X32_SYSCALL_BIT		0x40000000
 #define EPERM			1
+#define TS_COMPAT		0x0002	/* arch/x86/include/asm/thread_info.h */
 
 /* While sealed (an allowed kexec is executing), deny what IMA would
  * measure, and so while exec's pre-seal holds for anyone but exec;
@@ -63,20 +64,29 @@ int BPF_PROG(seal_open, struct file *file, int ret)
 
 /* Is the current task in reboot(LINUX_REBOOT_CMD_KEXEC)? Only reboot,
  * kexec_load and kexec_file_load check CAP_SYS_BOOT this way; the syscall
- * number and the arguments come from the task's saved registers. */
+ * number and the arguments come from the task's saved registers, read the
+ * way the kernel dispatched them: the ABI from the task's TS_COMPAT (set by
+ * the ia32 entries, int 0x80 from a 64-bit task included; what
+ * in_ia32_syscall() tests), the number from the low 32 bits of orig_ax
+ * (do_syscall_64 and do_int80_syscall_32 take it as an int: higher bits
+ * never reach the table), x32 as the x86_64 number with __X32_SYSCALL_BIT. */
 static __always_inline bool in_reboot_kexec(void)
 {
-	struct pt_regs *regs = (void *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	long nr = BPF_CORE_READ(regs, orig_ax);
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct pt_regs *regs = (void *)bpf_task_pt_regs(t);
+	__u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
 	__u32 cmd = BPF_CORE_READ(regs, dx);	/* third argument in both ABIs */
+	bool ia32 = (__u32)BPF_CORE_READ(regs, bx) == LINUX_REBOOT_MAGIC1 &&
+		    nr == NR_REBOOT_32;
+	bool x64 = (__u32)BPF_CORE_READ(regs, di) == LINUX_REBOOT_MAGIC1 &&
+		   (nr == NR_REBOOT_64 || nr == (NR_REBOOT_64 | X32_SYSCALL_BIT));
 
 	if (cmd != LINUX_REBOOT_CMD_KEXEC)
 		return false;
-	if ((nr & ~X32_SYSCALL_BIT) == NR_REBOOT_64 &&
-	    (__u32)BPF_CORE_READ(regs, di) == LINUX_REBOOT_MAGIC1)
-		return true;
-	return nr == NR_REBOOT_32 &&
-	       (__u32)BPF_CORE_READ(regs, bx) == LINUX_REBOOT_MAGIC1;
+	/* without the field (never on x86 so far) judge both forms */
+	if (!bpf_core_field_exists(t->thread_info.status))
+		return ia32 || x64;
+	return BPF_CORE_READ(t, thread_info.status) & TS_COMPAT ? ia32 : x64;
 }
 
 /* Would the next kernel's log replay PCR 10 if the kexec ran now? */
@@ -85,16 +95,32 @@ static __always_inline __u32 guard_judge(struct ikt_state *s,
 {
 	const struct ikt_snapshot *snap = &s->snap;
 	__u32 st = s->kexec_state;
-	__u64 brs = 0;
+	__u64 brs = 0, img = kexec_image_now();
+	bool seen = bpf_ksym_exists(kexec_image);
 
+	if (s->sealed)		/* another allowed kexec is under way */
+		return IKT_G_BUSY;
+	if (s->loads_inflight)
+		return IKT_G_LOAD_INFLIGHT;
 	if (!(s->touched & IKT_SLOT_NORMAL))
 		st = (c->preloaded & IKT_SLOT_NORMAL) ? IKT_KEXEC_PRELOADED : IKT_KEXEC_NONE;
-	if (st == IKT_KEXEC_NONE)
+	/* what the kernel will execute, not what was traced, decides whether
+	 * there is an image: one loaded by a way the tracker did not see (or
+	 * while attach ran) is not judged as "none" */
+	if (seen && !img)
 		return IKT_G_OK_NO_IMAGE;
+	if (st == IKT_KEXEC_NONE)
+		return !seen ? IKT_G_OK_NO_IMAGE :
+		       (s->touched & IKT_SLOT_NORMAL) ? IKT_G_IMAGE_UNKNOWN : IKT_G_PRELOADED;
+	if (st == IKT_KEXEC_UNKNOWN ||
+	    (seen && st != IKT_KEXEC_PRELOADED && img != s->image_ptr))
+		return IKT_G_IMAGE_UNKNOWN;
 	if (len < 0)
 		return IKT_G_NO_COUNT;
 	if (s->inflight || s->inflight_untracked)
 		return IKT_G_INFLIGHT;
+	if (s->hashing || s->hashing_untracked)
+		return IKT_G_HASHING;
 	if (list_mutex_busy())
 		return IKT_G_INFLIGHT;
 	if (st == IKT_KEXEC_PRELOADED)
@@ -158,37 +184,72 @@ int BPF_PROG(guard_capable, const struct cred *cred, struct user_namespace *ns,
 	}
 	if (why >= IKT_G_REFUSE_MIN)
 		return -EPERM;
-	/* from here until the kernels switch, nothing new gets measured */
-	if (why != IKT_G_OK_NO_IMAGE)
-		s->sealed = 1;
+	/* from here until the kernels switch, nothing new gets measured and
+	 * nothing gets loaded (with no image too: a load finishing before
+	 * kernel_kexec() would otherwise run unjudged); only this task's
+	 * reboot returning lifts it */
+	s->sealed_tid = bpf_get_current_pid_tgid();
+	s->sealed = 1;
 	return 0;
 }
 
-/* exec's process ended (exit, or SIGKILL at any point): its pre-seal
- * ends with it, so a killed exec leaves nothing held */
+/* A thread ended: exec's pre-seal ends with exec's process (exit, or
+ * SIGKILL at any point: a killed exec leaves nothing held), and what the
+ * thread left counted in flight was a missed exit (inflight.bpf.h). */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(preseal_exit, struct task_struct *p)
 {
 	struct ikt_config *c = get_config();
 	struct ikt_state *s = get_state();
-	__u32 tgid;
+	__u32 tgid, pid;
 
-	if (!c || !s || !c->preseal_tgid)
+	if (!c || !s)
 		return 0;
 	tgid = BPF_CORE_READ(p, tgid);
-	if (tgid == c->preseal_tgid && BPF_CORE_READ(p, pid) == (pid_t)tgid)
+	pid = BPF_CORE_READ(p, pid);
+	if_thread_exit(s, (__u64)tgid << 32 | pid);
+	/* the task let through exited: its reboot returned (a missed
+	 * reboot_exit must not leave the whole system sealed) */
+	if (s->sealed && s->sealed_tid == ((__u64)tgid << 32 | pid)) {
+		s->sealed = 0;
+		s->sealed_tid = 0;
+	}
+	if (c->preseal_tgid && tgid == c->preseal_tgid && pid == tgid) {
+		s->preseal_exited_gen = c->preseal_gen;
 		s->preseal_exited = tgid;
+	}
 	return 0;
 }
 
-/* reboot() returned: a kexec that was let through did not happen */
-SEC("fexit/__x64_sys_reboot")
-int BPF_PROG(reboot_exit, const struct pt_regs *regs, long ret)
+/* reboot() returned: a kexec that was let through did not happen. Only
+ * the return of the task that was let through lifts the seal (any user
+ * can call reboot and have it fail). */
+static __always_inline void reboot_returned(void)
 {
 	struct ikt_state *s = get_state();
 
-	if (s && s->sealed)
-		s->sealed = 0;
+	if (!s || !s->sealed)
+		return;
+	if (s->sealed_tid != bpf_get_current_pid_tgid()) {
+		__sync_fetch_and_add(&s->seal_kept, 1);
+		return;
+	}
+	s->sealed = 0;
+	s->sealed_tid = 0;
+}
+
+/* x86_64 and x32 */
+SEC("fexit/__x64_sys_reboot")
+int BPF_PROG(reboot_exit, const struct pt_regs *regs, long ret)
+{
+	reboot_returned();
+	return 0;
+}
+
+SEC("fexit/__ia32_sys_reboot")
+int BPF_PROG(reboot_ia32_exit, const struct pt_regs *regs, long ret)
+{
+	reboot_returned();
 	return 0;
 }
 

@@ -49,16 +49,6 @@ struct {
 	__type(value, struct ikt_snapshot);
 } pending SEC(".maps");
 
-/* appends between fentry and fexit, keyed by thread: only a call whose
- * fentry ran is counted out again, so calls that were already inside when
- * attach ran never make the count negative */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
-	__type(value, __u8);
-} inflight_tids SEC(".maps");
-
 /* Fields that exist only with CONFIG_IMA_KEXEC. */
 struct kimage___ima {
 	void *ima_buffer;
@@ -87,15 +77,26 @@ static __always_inline struct ikt_config *get_config(void)
 	return bpf_map_lookup_elem(&ikt_config, &zero);
 }
 
+/* Did the holder of this pre-seal exit? By generation (a pid can be
+ * reused by a later exec), by pid for a config written without one. */
+static __always_inline bool preseal_ended(const struct ikt_config *c, const struct ikt_state *s)
+{
+	if (c->preseal_gen)
+		return s->preseal_exited_gen == c->preseal_gen;
+	return s->preseal_exited == c->preseal_tgid;
+}
+
 /* Is the current task held off by exec's pre-seal? Not exec itself, and
  * not once exec's process exited or the deadline passed. */
 static __always_inline bool presealed(const struct ikt_config *c, const struct ikt_state *s)
 {
-	if (!c->preseal_tgid || s->preseal_exited == c->preseal_tgid ||
+	if (!c->preseal_tgid || preseal_ended(c, s) ||
 	    bpf_ktime_get_boot_ns() >= c->preseal_until_ns)
 		return false;
 	return (__u32)(bpf_get_current_pid_tgid() >> 32) != c->preseal_tgid;
 }
+
+#include "inflight.bpf.h"
 
 static __always_inline struct ikt_event *reserve(struct ikt_state *s, __u32 type)
 {
@@ -160,34 +161,6 @@ static __always_inline __u64 record_bytes(struct ima_template_entry *entry,
 	       BPF_CORE_READ(entry, template_data_len);
 }
 
-SEC("fentry/ima_add_template_entry")
-int BPF_PROG(add_entry_enter)
-{
-	struct ikt_state *s = get_state();
-	__u64 tid = bpf_get_current_pid_tgid();
-	__u8 one = 1;
-
-	if (!s)
-		return 0;
-	if (bpf_map_update_elem(&inflight_tids, &tid, &one, BPF_NOEXIST)) {
-		__sync_fetch_and_add(&s->inflight_untracked, 1);
-		return 0;
-	}
-	__sync_fetch_and_add(&s->inflight, 1);
-	return 0;
-}
-
-/* 1 if this thread's call was counted in by add_entry_enter */
-static __always_inline int inflight_done(struct ikt_state *s)
-{
-	__u64 tid = bpf_get_current_pid_tgid();
-
-	if (bpf_map_delete_elem(&inflight_tids, &tid))
-		return 0;
-	__sync_fetch_and_add(&s->inflight, -1);
-	return 1;
-}
-
 /* An ima_kexec record (ima-buf, payload "kexec_segment_size=...", which
  * the kernel passes as the entry's file name): its size and how many digits
  * its payload's numbers take, for the kexec_execute record to come
@@ -230,7 +203,7 @@ int BPF_PROG(add_entry_exit, struct ima_template_entry *entry, int violation,
 		return 0;
 	if (ret) {
 		__sync_fetch_and_add(&s->refused, 1);
-		inflight_done(s);
+		if_exit(s, IKT_IF_APPEND, NULL);
 		return 0;
 	}
 	rb = record_bytes(entry, tmpl);
@@ -245,7 +218,7 @@ int BPF_PROG(add_entry_exit, struct ima_template_entry *entry, int violation,
 		__sync_fetch_and_add(&s->preseal_appends, 1);
 	seq = entry_seq(entry);
 	s->kcount = ima_len();
-	inflight_done(s);
+	if_exit(s, IKT_IF_APPEND, NULL);
 
 	e = reserve(s, IKT_EV_MEASURE);
 	if (!e)
@@ -307,6 +280,25 @@ int BPF_PROG(snapshot_exit, struct kimage *image)
 
 #include "loadinfo.bpf.h"
 
+/* The kernel's current normal image (kernel/kexec_core.c), what
+ * kernel_kexec() will execute; weak: 0 where kallsyms lacks it. */
+extern const void kexec_image __ksym __weak;
+
+static __always_inline __u64 kexec_image_now(void)
+{
+	__u64 p = 0;
+
+	if (!bpf_ksym_exists(kexec_image) ||
+	    bpf_probe_read_kernel(&p, sizeof(p), &kexec_image))
+		return 0;
+	return p;
+}
+
+/* A kexec load returned (any ABI). Loads that overlap (another one
+ * entered or returned between this one's LSM hook and its return, or one
+ * without an LSM hook, an unload, returned while others were inside) may
+ * have finished in either order inside the kernel: the normal slot is then
+ * "unknown" and the guard refuses until a load runs alone. */
 static __always_inline void kexec_loaded(long ret, bool crash, bool unload,
 					 bool legacy)
 {
@@ -315,13 +307,21 @@ static __always_inline void kexec_loaded(long ret, bool crash, bool unload,
 	struct ikt_snapshot none = {};
 	struct ikt_state *s = get_state();
 	struct ikt_event *e;
+	__u64 seq_in = 0, ev;
 	__u32 newstate;
+	bool overlap;
+	int rec;
 
 	if (!s)
 		goto out;
+	rec = if_exit(s, IKT_IF_LOAD, &seq_in);
+	ev = __sync_fetch_and_add(&s->load_events, 1);
+	overlap = rec ? ev != seq_in : s->loads_inflight != 0;
 	if (ret == 0) {
 		newstate = unload ? IKT_KEXEC_NONE :
 			   legacy ? IKT_KEXEC_LEGACY : IKT_KEXEC_FILE;
+		if (overlap)
+			newstate = IKT_KEXEC_UNKNOWN;
 		s->touched |= crash ? IKT_SLOT_CRASH : IKT_SLOT_NORMAL;
 		if (crash) {
 			s->crash_state = newstate;
@@ -329,6 +329,7 @@ static __always_inline void kexec_loaded(long ret, bool crash, bool unload,
 		} else {
 			s->kexec_state = newstate;
 			s->snap = p ? *p : none;
+			s->image_ptr = kexec_image_now();
 		}
 		__sync_fetch_and_add(unload ? &s->unloads : &s->loads, 1);
 	}
@@ -362,17 +363,36 @@ int BPF_PROG(kexec_file_load_exit, const struct pt_regs *regs, long ret)
 	return 0;
 }
 
-SEC("fexit/__x64_sys_kexec_load")
-int BPF_PROG(kexec_load_exit, const struct pt_regs *regs, long ret)
+static __always_inline void legacy_loaded(long ret, unsigned long nr_segments,
+					  unsigned long flags)
 {
-	unsigned long nr_segments = PT_REGS_PARM2_CORE_SYSCALL(regs);
-	unsigned long flags = PT_REGS_PARM4_CORE_SYSCALL(regs);
-
 	struct ikt_loadinfo *cur = loadinfo(CURRENT);
 
 	kexec_loaded(ret, flags & KEXEC_ON_CRASH, nr_segments == 0, true);
 	if (ret == 0 && !(flags & KEXEC_ON_CRASH) && cur)
 		cur->valid = 0;	/* a legacy image: nothing exec could reload */
+}
+
+/* x86_64, and x32 (compat_sys_kexec_load, same registers) */
+SEC("fexit/__x64_sys_kexec_load")
+int BPF_PROG(kexec_load_exit, const struct pt_regs *regs, long ret)
+{
+	legacy_loaded(ret, PT_REGS_PARM2_CORE_SYSCALL(regs), PT_REGS_PARM4_CORE_SYSCALL(regs));
+	return 0;
+}
+
+SEC("fexit/__x32_compat_sys_kexec_load")
+int BPF_PROG(kexec_load_x32_exit, const struct pt_regs *regs, long ret)
+{
+	legacy_loaded(ret, PT_REGS_PARM2_CORE_SYSCALL(regs), PT_REGS_PARM4_CORE_SYSCALL(regs));
+	return 0;
+}
+
+/* ia32 (int 0x80, sysenter): arguments in ebx, ecx, edx, esi */
+SEC("fexit/__ia32_compat_sys_kexec_load")
+int BPF_PROG(kexec_load_ia32_exit, const struct pt_regs *regs, long ret)
+{
+	legacy_loaded(ret, (__u32)BPF_CORE_READ(regs, cx), (__u32)BPF_CORE_READ(regs, si));
 	return 0;
 }
 
@@ -446,11 +466,13 @@ int BPF_PROG(read_file, struct file *file, enum kernel_read_file_id id,
 	     bool contents, int ret)
 {
 	if (id == bpf_core_enum_value(enum kernel_read_file_id, READING_KEXEC_IMAGE)) {
+		load_entered();
 		emit_read(file, id, 0);
 		if (file)
 			record_file(file, false);
 	} else if (id == bpf_core_enum_value(enum kernel_read_file_id,
 					   READING_KEXEC_INITRAMFS)) {
+		load_entered();
 		emit_read(file, id, IKT_F_INITRAMFS);
 		if (file)
 			record_file(file, true);
@@ -461,7 +483,9 @@ int BPF_PROG(read_file, struct file *file, enum kernel_read_file_id id,
 SEC("lsm/kernel_load_data")
 int BPF_PROG(load_data, enum kernel_load_data_id id, bool contents, int ret)
 {
-	if (id == bpf_core_enum_value(enum kernel_load_data_id, LOADING_KEXEC_IMAGE))
+	if (id == bpf_core_enum_value(enum kernel_load_data_id, LOADING_KEXEC_IMAGE)) {
+		load_entered();
 		emit_read(NULL, id, IKT_F_LEGACY);
+	}
 	return seal_verdict(ret);
 }

@@ -52,6 +52,10 @@ enum ikt_guard_reason {
 	IKT_G_NOT_CARRIED = 23,	/* no carry for the current list */
 	IKT_G_OVERFLOW = 24,	/* list outgrew the kexec segment */
 	IKT_G_SEGMENT_UNKNOWN = 25,	/* execute-copy without a traced segment */
+	IKT_G_LOAD_INFLIGHT = 26,	/* a kexec load is inside its syscall */
+	IKT_G_IMAGE_UNKNOWN = 27,	/* the kernel's image is not the one traced */
+	IKT_G_HASHING = 28,	/* a measurement is being taken (file hashed) */
+	IKT_G_BUSY = 29,	/* another allowed kexec is under way (sealed) */
 };
 
 enum ikt_kexec_state {
@@ -59,6 +63,7 @@ enum ikt_kexec_state {
 	IKT_KEXEC_FILE = 1,	/* loaded with kexec_file_load */
 	IKT_KEXEC_LEGACY = 2,	/* loaded with kexec_load: never carries IMA */
 	IKT_KEXEC_PRELOADED = 3,	/* loaded before tracking started */
+	IKT_KEXEC_UNKNOWN = 4,	/* loads overlapped: which one won is unknown */
 };
 
 /* event flags */
@@ -124,6 +129,21 @@ struct ikt_state {
 				 * kexec_load): its binary size, 0 if none */
 	__u32 kexec_rec_digits;	/* digits of its payload's three numbers */
 	__u32 pad1;
+	__u64 sealed_tid;	/* pid_tgid of the reboot the guard let through:
+				 * only its return lifts the seal */
+	__u64 seal_kept;	/* reboot() returns of other tasks while sealed
+				 * (the seal stayed) */
+	__u64 hashing;		/* measurements being taken (ima_collect_measurement,
+				 * process_buffer_measurement entered, not left) */
+	__u64 hashing_untracked;	/* entries that could not be recorded */
+	__u64 loads_inflight;	/* kexec loads past their LSM hook, not returned */
+	__u64 load_events;	/* load entries + exits: overlap detection */
+	__u64 image_ptr;	/* kexec_image after the last traced normal load
+				 * (0: none traced) */
+	__u64 leaks_healed;	/* in-flight records of exited threads or of a
+				 * thread that entered again (a missed exit) */
+	__u64 preseal_exited_gen;	/* preseal_gen of the pre-seal whose holder
+					 * exited */
 };
 
 #define IKT_SLOT_NORMAL (1u << 0)
@@ -153,6 +173,8 @@ struct ikt_config {
 	__u32 preseal_tgid;
 	__u32 pad1;
 	__u64 preseal_until_ns;
+	__u64 preseal_gen;	/* a new value at every pre-seal: the exit of its
+				 * holder ends that pre-seal only (pid reuse) */
 };
 
 /* A file kexec_file_load read, as it was then (exec reloads it only if
@@ -177,6 +199,15 @@ struct ikt_loadinfo {
 	__u64 tid;		/* loading thread (pending slot only) */
 	struct ikt_loadfile kernel, initrd;
 	char cmdline[IKT_CMDLINE_LEN];
+	/* appended: ctime of each file (a chmod/utimes/write changes it and
+	 * no user can set it back) */
+	__s64 kernel_ctime_sec, initrd_ctime_sec;
+	__u32 kernel_ctime_nsec, initrd_ctime_nsec;
+	__u32 cmdline_kernel;	/* 1: cmdline is the kernel's own copy (the
+				 * one IMA measured), not re-read from user memory */
+	__u32 pad2;
+	__u64 cmdline_tid;	/* loading thread whose cmdline was captured
+				 * (pending slot only) */
 };
 
 struct ikt_event {

@@ -61,6 +61,10 @@ static const struct argp_option exec_opts[] = {
 	{ "no-preseal", 'P', NULL, 0, "do not hold off other processes' measured operations "
 	  "(exec, executable mmap, open, kernel file reads) from the reload or carry to the "
 	  "execute; then a measurement in between makes the guard refuse and exec retry", 0 },
+	{ "unload-on-failure", 'U', NULL, 0, "if no kexec happens (refused, an error, not "
+	  "attached), unload the kexec image, so that a kexec -e run after exec (systemd's) "
+	  "fails and the machine reboots fully; if it cannot be unloaded, reboot fully now "
+	  "(the systemd-shutdown hook's default)", 0 },
 	{ "dry-run", 'n', NULL, 0, "say what would be done, do nothing", 0 },
 	{ "json", 'j', NULL, 0, "print the plan or the outcome as one JSON object", 0 },
 	{},
@@ -79,6 +83,7 @@ static error_t exec_parse(int key, char *arg, struct argp_state *state)
 		a->retries = (unsigned int)v;
 		break;
 	case 'n': a->dry_run = true; break;
+	case 'U': a->unload_on_failure = true; break;
 	case 'R': a->remount = true; break;
 	case 'P': a->no_preseal = true; break;
 	case 'k': a->kmsg = true; break;
@@ -96,6 +101,9 @@ static error_t exec_parse(int key, char *arg, struct argp_state *state)
 		if (a->kernel && a->stage)
 			argp_error(state, "--stage copies the loaded image's own files; "
 				   "it does not take --kernel");
+		if (a->unload_on_failure && (a->stage || a->dry_run))
+			argp_error(state, "--unload-on-failure goes with an exec that executes, "
+				   "not with --stage or --dry-run");
 		break;
 	case ARGP_KEY_ARG: argp_error(state, "unexpected argument '%s'", arg); break;
 	default: return ARGP_ERR_UNKNOWN;
@@ -177,7 +185,8 @@ static int prepare(struct exec_ctx *x)
 					x->a->carry_dir, x->rm.mnt);
 				return IKT_EXIT_ERROR;
 			}
-			return 0;	/* checked once writable, in attempt() */
+			/* its flags now; the directory once writable, in attempt() */
+			return ikt_remount_check(&x->rm);
 		}
 		return ikt_carry_dir(x->a->carry_dir);
 	default:
@@ -209,6 +218,8 @@ static void edit_preseal(const struct exec_ctx *x, struct ikt_config *c, bool on
 	(void)x;
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	c->preseal_tgid = on ? (uint32_t)getpid() : 0;
+	if (on)		/* this pre-seal's own: an older holder's exit is not its end */
+		c->preseal_gen++;
 	c->preseal_until_ns = on ? ((uint64_t)ts.tv_sec + IKT_PRESEAL_MAX_S) * 1000000000ull +
 				   (uint64_t)ts.tv_nsec : 0;
 }
@@ -280,22 +291,31 @@ static void sleep_ms(unsigned int ms)
 		;
 }
 
+static uint64_t in_flight(const struct ikt_state *s)
+{
+	return s->inflight + s->hashing + s->loads_inflight;
+}
+
 static void settle_inflight(struct exec_ctx *x)
 {
 	double t0 = elapsed_ms(x), until = t0 + IKT_INFLIGHT_WAIT_MS;
-	uint64_t first = x->s.inflight;
+	uint64_t first = x->s.inflight, hfirst = x->s.hashing, lfirst = x->s.loads_inflight;
 	unsigned int shift = x->attempts < 6 ? x->attempts : 6;
 
-	while (x->s.inflight && elapsed_ms(x) < until) {
+	while (in_flight(&x->s) && elapsed_ms(x) < until) {
 		sleep_ms(1);
 		if (ikt_tracker_read(&x->t, &x->s, NULL))
 			return;
 	}
 	sleep_ms(IKT_INFLIGHT_BACKOFF_MS << shift);
-	p_info("waited %.1f ms before the next attempt: %" PRIu64 " append(s) in flight "
-	       "after the refusal, %" PRIu64 " now%s", elapsed_ms(x) - t0, first,
-	       (uint64_t)x->s.inflight, first ? "" : " (it had ended, or IMA's list "
-	       "mutex was held or waited for)");
+	p_info("waited %.1f ms before the next attempt: %" PRIu64 " append(s), %" PRIu64
+	       " measurement(s) being taken and %" PRIu64 " kexec load(s) in flight after "
+	       "the refusal, %" PRIu64 ", %" PRIu64 " and %" PRIu64 " now%s%s",
+	       elapsed_ms(x) - t0, first, hfirst, lfirst, (uint64_t)x->s.inflight,
+	       (uint64_t)x->s.hashing, (uint64_t)x->s.loads_inflight,
+	       first + hfirst + lfirst ? "" : " (it had ended, or IMA's list mutex was held "
+	       "or waited for)", x->s.leaks_healed ? "; the tracker took back "
+	       "records of calls whose exit it missed" : "");
 }
 
 /* a refusal that another reload or carry can undo: something was measured
@@ -304,6 +324,8 @@ static bool retry_helps(uint32_t reason)
 {
 	switch (reason) {
 	case IKT_G_INFLIGHT:
+	case IKT_G_HASHING:
+	case IKT_G_LOAD_INFLIGHT:
 	case IKT_G_GAP:
 	case IKT_G_NOT_CARRIED:
 	case IKT_G_NO_COUNT:
@@ -339,7 +361,8 @@ static int attempt(struct exec_ctx *x)
 		if (!ret)
 			ret = ikt_carry_write(x->a->carry_dir, IMA_DEFAULT_LOG, &x->pre, x->carry,
 					      sizeof(x->carry), &x->carry_count);
-		ikt_remount_ro(&x->rm);
+		/* still writable: no kexec (the carry stays unarmed) */
+		ret = ikt_remount_ro(&x->rm, ret);
 		if (ret || (ret = arm_carry(x, true)))
 			return ret;
 	}
@@ -367,10 +390,12 @@ static int attempt(struct exec_ctx *x)
 	p_info("attempt %u refused by the guard: %s (%s)",
 		x->attempts + 1, ikt_guard_reason_str(x->s.guard_last_reason),
 		ikt_guard_reason_why(x->s.guard_last_reason));
-	if (x->s.guard_last_reason == IKT_G_INFLIGHT && x->s.inflight_untracked) {
-		p_info("%" PRIu64 " append(s) entered IMA without the tracker recording "
-		       "them: the guard refuses every kexec from then on; detach and "
-		       "attach --guard again", (uint64_t)x->s.inflight_untracked);
+	if ((x->s.guard_last_reason == IKT_G_INFLIGHT && x->s.inflight_untracked) ||
+	    (x->s.guard_last_reason == IKT_G_HASHING && x->s.hashing_untracked)) {
+		p_info("%" PRIu64 " append(s) and %" PRIu64 " measurement(s) entered IMA "
+		       "without the tracker recording them: the guard refuses every kexec "
+		       "from then on; detach and attach --guard again",
+		       (uint64_t)x->s.inflight_untracked, (uint64_t)x->s.hashing_untracked);
 		return -1;
 	}
 	if (x->presealed)
@@ -537,7 +562,9 @@ int cmd_exec(int argc, char **argv)
 		}
 		if (ret)
 			break;
-		if (x->s.guard_last_reason == IKT_G_INFLIGHT && x->attempts < a.retries)
+		if ((x->s.guard_last_reason == IKT_G_INFLIGHT ||
+		     x->s.guard_last_reason == IKT_G_HASHING ||
+		     x->s.guard_last_reason == IKT_G_LOAD_INFLIGHT) && x->attempts < a.retries)
 			settle_inflight(x);
 	}
 	if (x->presealed)
@@ -549,6 +576,8 @@ int cmd_exec(int argc, char **argv)
 	if (x->plan == PLAN_CARRY && x->c.carry_valid)
 		arm_carry(x, false);	/* no stale carry may allow a later kexec */
 cleanup:
+	if (ret && a.unload_on_failure)
+		exec_unload_image(&x->env);
 	ikt_carry_pre_free(&x->pre);
 	if (x->kfd >= 0)
 		close(x->kfd);

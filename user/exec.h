@@ -20,6 +20,7 @@ struct exec_args {
 	bool reuse_cmdline;
 	unsigned int retries;
 	bool dry_run, json, remount, kmsg, stage, no_preseal;
+	bool unload_on_failure;	/* returning without a kexec: unload the image */
 };
 
 enum plan { PLAN_EXECUTE, PLAN_RELOAD, PLAN_CARRY };
@@ -52,5 +53,8 @@ struct exec_ctx {
 /* the reload plan: what was loaded (or --kernel), its files opened; 0 or
  * an exit code (printed) */
 int exec_prepare_reload(struct exec_ctx *x);
+
+/* exec_unload.c: --unload-on-failure (0 unloaded or none loaded) */
+int exec_unload_image(const struct ikt_env *env);
 
 #endif

@@ -7,14 +7,47 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include "errors.h"
 #include "exec.h"
 #include "exitcodes.h"
 #include "stage.h"
+/* st is the file f describes: same inode, device, size, mtime and ctime
+ * (no user can set a ctime back). kdev: f->dev in the kernel's internal
+ * encoding (MAJOR << 20 | MINOR, as the BPF side reads s_dev); 0 ctime:
+ * not recorded (pins of an older version) */
+static bool same_file(const struct stat *st, const struct ikt_loadfile *f,
+		      int64_t ctime_sec, uint32_t ctime_nsec, bool kdev)
+{
+	dev_t dev = kdev ? makedev((unsigned int)(f->dev >> 20), (unsigned int)(f->dev & 0xfffff)) :
+		    (dev_t)f->dev;
+
+	if (st->st_ino != f->ino || st->st_dev != dev ||
+	    (uint64_t)st->st_size != (uint64_t)f->size)
+		return false;
+	if (f->mtime_sec && (st->st_mtim.tv_sec != f->mtime_sec ||
+			     (uint32_t)st->st_mtim.tv_nsec != f->mtime_nsec))
+		return false;
+	return !ctime_sec || (st->st_ctim.tv_sec == ctime_sec &&
+			      (uint32_t)st->st_ctim.tv_nsec == ctime_nsec);
+}
+
+static void file_ctime(const struct exec_ctx *x, const struct ikt_loadfile *f,
+		       int64_t *sec, uint32_t *nsec)
+{
+	bool initrd = f == &x->li.initrd;
+
+	*sec = initrd ? x->li.initrd_ctime_sec : x->li.kernel_ctime_sec;
+	*nsec = initrd ? x->li.initrd_ctime_nsec : x->li.kernel_ctime_nsec;
+}
+
 /* the file at path must still be the one kexec_file_load read */
-static int open_same(const struct ikt_loadfile *f, const char *what, int *fd, bool say)
+static int open_same(const struct exec_ctx *x, const struct ikt_loadfile *f, const char *what,
+		     int *fd, bool say)
 {
 	struct stat st;
+	int64_t cs;
+	uint32_t cn;
 
 	*fd = open(f->path, O_RDONLY | O_CLOEXEC);
 	if (*fd < 0) {
@@ -23,9 +56,8 @@ static int open_same(const struct ikt_loadfile *f, const char *what, int *fd, bo
 				"-l while attached; no kexec", what, f->path, strerror(errno));
 		return IKT_EXIT_ERROR;
 	}
-	if (fstat(*fd, &st) || st.st_ino != f->ino || (uint64_t)st.st_size != (uint64_t)f->size ||
-	    (f->mtime_sec && (st.st_mtim.tv_sec != f->mtime_sec ||
-			      (uint32_t)st.st_mtim.tv_nsec != f->mtime_nsec))) {
+	file_ctime(x, f, &cs, &cn);
+	if (fstat(*fd, &st) || !same_file(&st, f, cs, cn, !x->a->kernel)) {
 		close(*fd);
 		*fd = -1;
 		if (say)
@@ -42,7 +74,7 @@ static int open_loaded(struct exec_ctx *x, const struct ikt_loadfile *f, const c
 {
 	char p[PATH_MAX];
 
-	if (!open_same(f, what, fd, false))
+	if (!open_same(x, f, what, fd, false))
 		return 0;
 	if (!x->a->stage && !ikt_stage_open(f, what, fd)) {
 		*staged = true;
@@ -51,11 +83,12 @@ static int open_loaded(struct exec_ctx *x, const struct ikt_loadfile *f, const c
 			"unmounted?); reloading from its copy %s", what, f->path, p);
 		return 0;
 	}
-	return open_same(f, what, fd, true);	/* again, to say why */
+	return open_same(x, f, what, fd, true);	/* again, to say why */
 }
 
 /* --kernel: what to reload, described like a traced load */
-static int explicit_file(const char *path, struct ikt_loadfile *f)
+static int explicit_file(const char *path, struct ikt_loadfile *f, __s64 *ctime_sec,
+			 __u32 *ctime_nsec)
 {
 	struct stat st;
 	size_t n = strlen(path);
@@ -75,6 +108,8 @@ static int explicit_file(const char *path, struct ikt_loadfile *f)
 	f->size = st.st_size;
 	f->mtime_sec = st.st_mtim.tv_sec;
 	f->mtime_nsec = (uint32_t)st.st_mtim.tv_nsec;
+	*ctime_sec = st.st_ctim.tv_sec;
+	*ctime_nsec = (uint32_t)st.st_ctim.tv_nsec;
 	return 0;
 }
 
@@ -86,8 +121,10 @@ static int explicit_loadinfo(struct exec_ctx *x)
 	int ret;
 
 	memset(li, 0, sizeof(*li));
-	if ((ret = explicit_file(a->kernel, &li->kernel)) ||
-	    (a->initrd && (ret = explicit_file(a->initrd, &li->initrd))))
+	if ((ret = explicit_file(a->kernel, &li->kernel, &li->kernel_ctime_sec,
+				 &li->kernel_ctime_nsec)) ||
+	    (a->initrd && (ret = explicit_file(a->initrd, &li->initrd, &li->initrd_ctime_sec,
+					       &li->initrd_ctime_nsec))))
 		return ret;
 	if (a->append) {
 		n = strlen(a->append);

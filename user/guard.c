@@ -30,6 +30,14 @@ static const struct {
 	[IKT_G_OVERFLOW] = { "overflow", "the list outgrew the kexec segment: reload the image" },
 	[IKT_G_SEGMENT_UNKNOWN] = { "segment-unknown", "execute-copy kernel but the segment size "
 				    "is unknown: reload the image while attached" },
+	[IKT_G_LOAD_INFLIGHT] = { "load-inflight", "a kexec load was inside its syscall: retry "
+				  "once it returned" },
+	[IKT_G_IMAGE_UNKNOWN] = { "image-unknown", "the kernel's kexec image is not the one "
+				  "the tracker saw loaded (loads overlapped, or one was not "
+				  "traced): reload it with kexec -s -l" },
+	[IKT_G_HASHING] = { "hashing", "a measurement was being taken (a file being hashed): "
+			    "retry once it is appended" },
+	[IKT_G_BUSY] = { "busy", "another kexec the guard let through is under way" },
 };
 
 #define N_REASONS ARRAY_SIZE(reasons)
@@ -49,7 +57,8 @@ bool ikt_presealed(const struct ikt_state *s, const struct ikt_config *c)
 {
 	struct timespec ts;
 
-	if (!c->preseal_tgid || s->preseal_exited == c->preseal_tgid)
+	if (!c->preseal_tgid || (c->preseal_gen ? s->preseal_exited_gen == c->preseal_gen :
+				  s->preseal_exited == c->preseal_tgid))
 		return false;
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec < c->preseal_until_ns;

@@ -47,8 +47,24 @@ static const struct ikt_hook defaults[IKT_HOOK_COUNT] = {
 	HOOK(IKT_HOOK_SEAL_OPEN, "seal_open", "seal: file open",
 	     .lsm = true, .func = "bpf_lsm_file_open"),
 	/* the tracepoint sched_process_exit, which do_exit fires */
-	HOOK(IKT_HOOK_PRESEAL_EXIT, "preseal_exit", "process exit (lifts exec's pre-seal)",
-	     .func = "do_exit"),
+	HOOK(IKT_HOOK_PRESEAL_EXIT, "preseal_exit", "thread exit (lifts exec's pre-seal, "
+	     "takes back what it left in flight)", .func = "do_exit"),
+	HOOK(IKT_HOOK_REBOOT_EXIT_IA32, "reboot_ia32_exit", "ia32 reboot syscall return "
+	     "(lifts the seal)", .optional = true, .func = "__ia32_sys_reboot"),
+	HOOK(IKT_HOOK_MEASURE_ENTER, "measure_enter", "files being hashed for IMA (in flight)",
+	     .optional = true, .func = "ima_collect_measurement"),
+	HOOK(IKT_HOOK_MEASURE_EXIT, "measure_exit", "files hashed for IMA",
+	     .optional = true, .func = "ima_collect_measurement"),
+	HOOK(IKT_HOOK_BUFMEASURE_ENTER, "bufmeasure_enter", "buffers being measured (in flight)",
+	     .optional = true, .func = "process_buffer_measurement"),
+	HOOK(IKT_HOOK_BUFMEASURE_EXIT, "bufmeasure_exit", "buffers measured",
+	     .optional = true, .func = "process_buffer_measurement"),
+	HOOK(IKT_HOOK_LEGACY_LOAD_IA32, "kexec_load_ia32_exit", "kexec_load syscall, ia32 ABI",
+	     .func = "__ia32_compat_sys_kexec_load"),
+	HOOK(IKT_HOOK_LEGACY_LOAD_X32, "kexec_load_x32_exit", "kexec_load syscall, x32 ABI",
+	     .func = "__x32_compat_sys_kexec_load"),
+	HOOK(IKT_HOOK_CMDLINE, "load_cmdline", "kexec command line (the kernel's copy)",
+	     .func = "ima_kexec_cmdline"),
 };
 #undef HOOK
 
@@ -57,10 +73,18 @@ static const struct ikt_hook defaults[IKT_HOOK_COUNT] = {
 /* funcs bits: hook i's function, 16 + c: copy candidate c, and the index
  * of the syscall prefix found + 1 in 3 bits from 24 (0: none recorded,
  * pins of older versions: then x86_64's) */
-#define COPY_BIT0 16
+#define COPY_BIT0 24
 _Static_assert(IKT_HOOK_COUNT <= COPY_BIT0, "a hook's funcs bit would be a copy candidate's");
-#define PREFIX_SHIFT 24
+#define PREFIX_SHIFT 26
 #define PREFIX_MASK 7u
+_Static_assert(PREFIX_SHIFT + 3 <= 32, "funcs bits overflow");
+
+/* v1 layout: hooks 0-14, copy candidates from 16, prefix from 24 */
+uint32_t ikt_hooks_funcs_from_v1(uint32_t funcs)
+{
+	return (funcs & 0x7fffu) | ((funcs >> 16 & 3u) << COPY_BIT0) |
+	       ((funcs >> 24 & PREFIX_MASK) << PREFIX_SHIFT);
+}
 
 /* the funcs bit of a probed function name, -1 if not one of ours */
 static int func_bit(const char *name)

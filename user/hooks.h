@@ -26,6 +26,17 @@ enum ikt_hook_id {
 	IKT_HOOK_SEAL_MMAP,
 	IKT_HOOK_SEAL_OPEN,
 	IKT_HOOK_PRESEAL_EXIT,
+	/* appended (guard): the ia32 reboot's return, measurements being
+	 * taken (each exit after its entry: attach runs last to first) */
+	IKT_HOOK_REBOOT_EXIT_IA32,
+	IKT_HOOK_MEASURE_ENTER,
+	IKT_HOOK_MEASURE_EXIT,
+	IKT_HOOK_BUFMEASURE_ENTER,
+	IKT_HOOK_BUFMEASURE_EXIT,
+	/* appended (tracking): compat kexec_load, the kernel's command line */
+	IKT_HOOK_LEGACY_LOAD_IA32,
+	IKT_HOOK_LEGACY_LOAD_X32,
+	IKT_HOOK_CMDLINE,
 	IKT_HOOK_COUNT,
 };
 
@@ -43,6 +54,8 @@ struct ikt_hook {
 	bool required;
 	bool lsm;
 	bool syscall;		/* func is a syscall: prefixed with the arch's wrapper */
+	bool optional;		/* a guard hook the guard runs without (the kernel
+				 * lacks the function: nothing to watch there) */
 	enum ikt_hook_status status;
 	char func[64];		/* kernel function resolved (copy: discovered) */
 	char reason[160];
@@ -63,8 +76,12 @@ void ikt_hooks_probe_recorded(struct ikt_hooks *hs, uint32_t funcs, bool bpf_lsm
 /* guard and seal programs: loaded only by attach --guard */
 static inline bool ikt_hook_is_guard(int id)
 {
-	return id >= IKT_HOOK_GUARD && id < IKT_HOOK_COUNT;
+	return (id >= IKT_HOOK_GUARD && id <= IKT_HOOK_PRESEAL_EXIT) ||
+	       (id >= IKT_HOOK_REBOOT_EXIT_IA32 && id <= IKT_HOOK_BUFMEASURE_EXIT);
 }
+/* funcs as recorded in pins by versions before the hooks above were
+ * appended (config.funcs_valid 1): in today's bit layout */
+uint32_t ikt_hooks_funcs_from_v1(uint32_t funcs);
 const char *ikt_carry_mode_str(enum ikt_carry_mode m);
 const char *ikt_hook_status_str(enum ikt_hook_status s);
 

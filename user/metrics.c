@@ -20,6 +20,7 @@ void ikt_metrics_tracker(struct prom_writer *w, const struct ikt_state *s,
 {
 	static const enum ikt_kexec_state states[] = {
 		IKT_KEXEC_NONE, IKT_KEXEC_FILE, IKT_KEXEC_LEGACY, IKT_KEXEC_PRELOADED,
+		IKT_KEXEC_UNKNOWN,
 	};
 	char l[96];
 

@@ -196,7 +196,8 @@ int ikt_tracker_open_pinned(struct ikt_tracker *t, const struct ikt_env *env,
 		goto out;
 	memset(&c, 0, sizeof(c));
 	if (!ikt_tracker_read(t, NULL, &c) && c.funcs_valid) {
-		ikt_hooks_probe_recorded(&t->hooks, c.funcs, env->bpf_lsm);
+		ikt_hooks_probe_recorded(&t->hooks, c.funcs_valid == 1 ?
+					 ikt_hooks_funcs_from_v1(c.funcs) : c.funcs, env->bpf_lsm);
 	} else {	/* pinned by a version that did not record them */
 		vmlinux = btf__load_vmlinux_btf();
 		ikt_hooks_probe(&t->hooks, vmlinux, env->bpf_lsm);

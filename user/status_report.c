@@ -27,6 +27,13 @@ static void json_guard(struct json_writer *w, const struct ikt_state *s,
 	jw_kv_bool(w, "presealed", ikt_presealed(s, c));
 	jw_kv_u64(w, "preseal_denied", s->preseal_denied);
 	jw_kv_u64(w, "preseal_appends", s->preseal_appends);
+	jw_kv_u64(w, "seal_kept", s->seal_kept);
+	jw_kv_u64(w, "appends_inflight", s->inflight);
+	jw_kv_u64(w, "appends_untracked", s->inflight_untracked);
+	jw_kv_u64(w, "measuring", s->hashing);
+	jw_kv_u64(w, "measuring_untracked", s->hashing_untracked);
+	jw_kv_u64(w, "loads_inflight", s->loads_inflight);
+	jw_kv_u64(w, "leaks_healed", s->leaks_healed);
 	jw_kv_bool(w, "carry_armed", c->carry_valid);
 	jw_kv_u64_or_null(w, "carry_count", c->carry_valid, c->carry_count);
 	jw_object_end(w);
@@ -125,6 +132,13 @@ static void human_report(FILE *out, const struct ikt_tracker *t,
 			(uint64_t)s->guard_allowed, (uint64_t)s->guard_refused,
 			s->sealed ? ", SEALED (kexec executing)" : "");
 	fputc('\n', out);
+	if (c->guard && (s->inflight || s->hashing || s->loads_inflight ||
+			 s->inflight_untracked || s->hashing_untracked))
+		fprintf(out, "in flight:     %" PRIu64 " append(s), %" PRIu64 " measurement(s) "
+			"being taken, %" PRIu64 " kexec load(s)%s\n", (uint64_t)s->inflight,
+			(uint64_t)s->hashing, (uint64_t)s->loads_inflight,
+			s->inflight_untracked || s->hashing_untracked ?
+			"; some entered untracked: the guard refuses until attached again" : "");
 	if (c->guard && s->guard_last_reason)
 		fprintf(out, "last decision: %s at %" PRIu64 " entries: %s (%s)\n",
 			ikt_guard_refuses(s->guard_last_reason) ? "refused" : "allowed",

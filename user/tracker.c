@@ -75,6 +75,14 @@ static struct bpf_program *prog_of(const struct imakexec_bpf *skel, enum ikt_hoo
 		[IKT_HOOK_SEAL_MMAP] = skel->progs.seal_mmap,
 		[IKT_HOOK_SEAL_OPEN] = skel->progs.seal_open,
 		[IKT_HOOK_PRESEAL_EXIT] = skel->progs.preseal_exit,
+		[IKT_HOOK_REBOOT_EXIT_IA32] = skel->progs.reboot_ia32_exit,
+		[IKT_HOOK_MEASURE_ENTER] = skel->progs.measure_enter,
+		[IKT_HOOK_MEASURE_EXIT] = skel->progs.measure_exit,
+		[IKT_HOOK_BUFMEASURE_ENTER] = skel->progs.bufmeasure_enter,
+		[IKT_HOOK_BUFMEASURE_EXIT] = skel->progs.bufmeasure_exit,
+		[IKT_HOOK_LEGACY_LOAD_IA32] = skel->progs.kexec_load_ia32_exit,
+		[IKT_HOOK_LEGACY_LOAD_X32] = skel->progs.kexec_load_x32_exit,
+		[IKT_HOOK_CMDLINE] = skel->progs.load_cmdline,
 	};
 
 	return progs[id];
@@ -100,7 +108,7 @@ static int init_config(struct ikt_tracker *t, const struct ikt_env *env,
 	c.carry_mode = t->hooks.mode;
 	c.guard = o->guard;
 	c.funcs = t->hooks.funcs;
-	c.funcs_valid = 1;
+	c.funcs_valid = 2;	/* today's bit layout (user/hooks.c) */
 	ikt_sys_path(env, "/sys/kernel/kexec_loaded", p, sizeof(p));
 	if (!ikt_read_u64(p, &v) && v)
 		c.preloaded |= IKT_SLOT_NORMAL;
@@ -190,7 +198,7 @@ int ikt_tracker_load(struct ikt_tracker *t, const struct ikt_env *env,
 			snprintf(h->reason, sizeof(h->reason), "guard not armed (attach --guard)");
 			continue;
 		}
-		if (ikt_hook_is_guard(i) && h->status != IKT_HOOK_AVAILABLE) {
+		if (ikt_hook_is_guard(i) && !h->optional && h->status != IKT_HOOK_AVAILABLE) {
 			p_err("%s: the kexec guard needs %s; "
 				"nothing was attached", h->reason, h->what);
 			return IKT_EXIT_NOFEATURE;
@@ -248,9 +256,13 @@ int ikt_tracker_load(struct ikt_tracker *t, const struct ikt_env *env,
 		l = bpf_program__attach(prog_of(t->skel, i));
 		if (!l) {
 			h->status = IKT_HOOK_FAILED;
+			/* ENOTSUPP (524, kernel-internal): a trampoline for more
+			 * arguments than the architecture passes in registers */
 			snprintf(h->reason, sizeof(h->reason), "attaching to %s failed: %s",
-				 h->func, strerror(errno));
-			if (h->required || ikt_hook_is_guard(i)) {
+				 h->func, errno == 524 ? "the kernel's BPF trampoline cannot "
+				 "attach to this function (more than 6 arguments on x86 "
+				 "before 6.6)" : strerror(errno));
+			if (h->required || (ikt_hook_is_guard(i) && !h->optional)) {
 				p_err("%s", h->reason);
 				return IKT_EXIT_ERROR;
 			}

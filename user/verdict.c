@@ -42,6 +42,12 @@ void ikt_view_compute(struct ikt_view *v, const struct ikt_state *s,
 		v->why = "image loaded before tracking started: reload it with "
 			 "kexec -s -l while attached";
 		return;
+	case IKT_KEXEC_UNKNOWN:
+		v->verdict = IKT_V_UNKNOWN;
+		v->gap_known = false;
+		v->why = "kexec loads overlapped: which image the kernel kept is "
+			 "unknown; reload it with kexec -s -l";
+		return;
 	case IKT_KEXEC_LEGACY:
 		v->verdict = IKT_V_LOSS_ALL;
 		v->why = "image loaded with the legacy kexec_load syscall, which "
@@ -122,6 +128,7 @@ const char *ikt_kexec_state_str(enum ikt_kexec_state st)
 		[IKT_KEXEC_NONE] = "none", [IKT_KEXEC_FILE] = "loaded-file",
 		[IKT_KEXEC_LEGACY] = "loaded-legacy",
 		[IKT_KEXEC_PRELOADED] = "loaded-before-tracking",
+		[IKT_KEXEC_UNKNOWN] = "loaded-unknown",
 	};
 	return (unsigned int)st < ARRAY_SIZE(s) ? s[st] : "invalid";
 }

@@ -1081,10 +1081,29 @@ def ringstall_checks(log, facts, problems, required):
         problems.append("no_ringstall_line")
 
 
+def required_checks(scenario):
+    """the checks a scenario names in "# IKT-CHECKS: a b ..." header lines"""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scenarios",
+                        scenario + ".sh")
+    names = []
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.startswith("# IKT-CHECKS:"):
+                    names += line.split(":", 1)[1].split()
+    except OSError:
+        pass
+    return names
+
+
 def selfcheck(log, facts, problems, expect=None, scenario=""):
     """A scenario judged by its own checks only (no list dump, maybe no TPM)."""
     if self_checks(log, facts, problems) == 0:
         problems.append("selfcheck_scenario_reported_no_checks")
+    seen = {kv["check"] for kv in log["lines"] if "check" in kv}
+    for name in required_checks(scenario):
+        if name not in seen:
+            problems.append("check_%s_missing" % name)
     audit_count_checks(log, expect, facts, problems)
     ringstall_checks(log, facts, problems, scenario == "burst")
     if not log["done"]:
@@ -1144,7 +1163,7 @@ def check(args):
     try:
         r = analyse(log, facts, getattr(args, "kernel", ""), args.scenario)
     except (LogError, struct.error, IndexError) as e:
-        print("RESULT status=FAIL reason=%s" % str(e).replace(" ", "_"))
+        print("RESULT status=FAIL reason=%s" % ";".join(problems + [str(e).replace(" ", "_")]))
         return 1
     for bank in BANKS:
         if r.get("s1_replay_%s" % bank) is False:

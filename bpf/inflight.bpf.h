@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* What is between its entry and its exit right now: IMA appends
+ * (ima_add_template_entry), measurements being taken (a file hashed by
+ * ima_collect_measurement after its LSM check and before the append, a
+ * buffer measured by process_buffer_measurement) and kexec loads (from their LSM hook to the
+ * return of their syscall, whatever its ABI). The guard refuses while any
+ * is, and `exec` waits for them.
+ * One record per thread and kind: only a call whose entry was recorded is
+ * counted out again, so calls already inside when attach ran never make a
+ * count negative. Tracing programs are skipped while the same program runs
+ * on that CPU (the trampoline's recursion check, hit when a program is
+ * preempted), so an exit can be missed and its record left behind: it is
+ * taken back when that thread enters the same kind again (one record per
+ * thread: it was not in two at once) or exits (sched_process_exit), and
+ * counted in leaks_healed. An entry that cannot be recorded (map full) is
+ * counted apart and the guard refuses from then on (fail closed).
+ * Part of imakexec.bpf.c (one BPF object, one skeleton): included there. */
+#ifndef IKT_INFLIGHT_BPF_H
+#define IKT_INFLIGHT_BPF_H
+
+enum ikt_inflight_kind {
+	IKT_IF_APPEND = 0,	/* ima_add_template_entry */
+	IKT_IF_HASH_FILE = 1,	/* ima_collect_measurement */
+	IKT_IF_HASH_BUF = 2,	/* process_buffer_measurement */
+	IKT_IF_LOAD = 3,	/* kexec_load / kexec_file_load */
+	IKT_IF_KINDS = 4,
+};
+
+struct ikt_ifkey {
+	__u64 tid;
+	__u32 kind;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 32768);
+	__type(key, struct ikt_ifkey);
+	__type(value, __u64);
+} inflight_recs SEC(".maps");
+
+static __always_inline __u64 *if_count(struct ikt_state *s, __u32 kind)
+{
+	if (kind == IKT_IF_APPEND)
+		return &s->inflight;
+	if (kind == IKT_IF_LOAD)
+		return &s->loads_inflight;
+	return &s->hashing;
+}
+
+/* a thread enters: record it and count it in (val: kept with the record) */
+static __always_inline void if_enter(struct ikt_state *s, __u32 kind, __u64 val)
+{
+	struct ikt_ifkey k = { .tid = bpf_get_current_pid_tgid(), .kind = kind };
+
+	if (bpf_map_lookup_elem(&inflight_recs, &k)) {
+		/* a load reads two files (two LSM calls): one record; any
+		 * other kind finds the record of a call whose exit was missed,
+		 * still counted once, and this call's exit takes it back */
+		if (kind != IKT_IF_LOAD)
+			__sync_fetch_and_add(&s->leaks_healed, 1);
+		return;
+	}
+	if (bpf_map_update_elem(&inflight_recs, &k, &val, BPF_NOEXIST)) {
+		if (kind == IKT_IF_APPEND)
+			__sync_fetch_and_add(&s->inflight_untracked, 1);
+		else if (kind == IKT_IF_LOAD)
+			__sync_fetch_and_add(&s->loads_inflight, 1);	/* never out */
+		else
+			__sync_fetch_and_add(&s->hashing_untracked, 1);
+		return;
+	}
+	__sync_fetch_and_add(if_count(s, kind), 1);
+}
+
+/* this thread's call returns: 1 (and its value) if it was counted in */
+static __always_inline int if_exit(struct ikt_state *s, __u32 kind, __u64 *val)
+{
+	struct ikt_ifkey k = { .tid = bpf_get_current_pid_tgid(), .kind = kind };
+	__u64 *v = bpf_map_lookup_elem(&inflight_recs, &k);
+
+	if (!v)
+		return 0;
+	if (val)
+		*val = *v;
+	if (bpf_map_delete_elem(&inflight_recs, &k))
+		return 0;	/* the thread's exit cleanup took it meanwhile */
+	__sync_fetch_and_add(if_count(s, kind), -1);
+	return 1;
+}
+
+/* a thread exits: whatever it left recorded was a missed exit */
+static __always_inline void if_thread_exit(struct ikt_state *s, __u64 tid)
+{
+	for (__u32 kind = 0; kind < IKT_IF_KINDS; kind++) {
+		struct ikt_ifkey k = { .tid = tid, .kind = kind };
+
+		if (bpf_map_delete_elem(&inflight_recs, &k))
+			continue;
+		__sync_fetch_and_add(if_count(s, kind), -1);
+		__sync_fetch_and_add(&s->leaks_healed, 1);
+	}
+}
+
+SEC("fentry/ima_add_template_entry")
+int BPF_PROG(add_entry_enter)
+{
+	struct ikt_state *s = get_state();
+
+	if (s)
+		if_enter(s, IKT_IF_APPEND, 0);
+	return 0;
+}
+
+/* Measurements being taken, attached with the guard: a file's hash
+ * (ima_collect_measurement, which process_measurement calls after the LSM
+ * check; its caller takes 7 arguments, more than x86's BPF trampoline
+ * attaches to before 6.6) and a buffer's whole measurement
+ * (process_buffer_measurement, 10 arguments on 6.1: attached where the
+ * kernel can). Optional: status says which are attached. */
+SEC("fentry/ima_collect_measurement")
+int BPF_PROG(measure_enter)
+{
+	struct ikt_state *s = get_state();
+
+	if (s)
+		if_enter(s, IKT_IF_HASH_FILE, 0);
+	return 0;
+}
+
+SEC("fexit/ima_collect_measurement")
+int BPF_PROG(measure_exit)
+{
+	struct ikt_state *s = get_state();
+
+	if (s)
+		if_exit(s, IKT_IF_HASH_FILE, NULL);
+	return 0;
+}
+
+SEC("fentry/process_buffer_measurement")
+int BPF_PROG(bufmeasure_enter)
+{
+	struct ikt_state *s = get_state();
+
+	if (s)
+		if_enter(s, IKT_IF_HASH_BUF, 0);
+	return 0;
+}
+
+SEC("fexit/process_buffer_measurement")
+int BPF_PROG(bufmeasure_exit)
+{
+	struct ikt_state *s = get_state();
+
+	if (s)
+		if_exit(s, IKT_IF_HASH_BUF, NULL);
+	return 0;
+}
+
+/* A kexec load passed its LSM hook (kernel_load_data for kexec_load in
+ * every ABI, kernel_read_file for kexec_file_load): counted in flight
+ * until its syscall returns; the value is load_events after this entry,
+ * so the exit can tell whether another load entered or left meanwhile */
+static __always_inline void load_entered(void)
+{
+	struct ikt_state *s = get_state();
+	struct ikt_ifkey k = { .tid = bpf_get_current_pid_tgid(), .kind = IKT_IF_LOAD };
+
+	if (!s || bpf_map_lookup_elem(&inflight_recs, &k))
+		return;
+	if_enter(s, IKT_IF_LOAD, __sync_fetch_and_add(&s->load_events, 1) + 1);
+}
+
+#endif
