@@ -169,6 +169,8 @@ int exec_prepare_reload(struct exec_ctx *x)
 			"kexec -s -l while attached, or name its files (--kernel, --initrd, "
 			"--reuse-cmdline); no kexec",
 			x->s.kexec_state == IKT_KEXEC_LEGACY ? "loaded with the legacy kexec_load" :
+			x->s.kexec_state == IKT_KEXEC_UNKNOWN ? "replaced by loads that overlapped "
+			"(which one the kernel kept is unknown)" :
 			"loaded before tracking started");
 		return IKT_EXIT_ERROR;
 	}

@@ -57,6 +57,10 @@ struct ikt_hook {
 	bool optional;		/* a guard hook the guard runs without (the kernel
 				 * lacks the function: nothing to watch there) */
 	enum ikt_hook_status status;
+	bool misses_known;	/* recursion_misses read from the attached program */
+	uint64_t recursion_misses;	/* calls it skipped: the same program was
+					 * running on that CPU (a missed exit
+					 * leaves an in-flight record behind) */
 	char func[64];		/* kernel function resolved (copy: discovered) */
 	char reason[160];
 };

@@ -153,13 +153,16 @@ static int open_maps(struct ikt_tracker *t, struct ikt_pindir *d)
 }
 
 /* a hook counts as attached when its link is pinned and is a BPF link */
-static bool link_pinned(struct ikt_pindir *d, const char *name)
+/* is a link pinned under name, to a program? Also reads that program's
+ * recursion misses into h (kernels without the counter: not known) */
+static bool link_pinned(struct ikt_pindir *d, const char *name, struct ikt_hook *h)
 {
 	struct bpf_link_info info = {};
-	__u32 len = sizeof(info);
+	struct bpf_prog_info pi = {};
+	__u32 len = sizeof(info), plen = sizeof(pi);
 	char p[PATH_MAX];
+	int fd, pfd;
 	bool ok;
-	int fd;
 
 	if (ikt_pindir_check_pin(d, name) != 1 || ikt_pindir_path(d, name, p, sizeof(p)))
 		return false;
@@ -168,6 +171,14 @@ static bool link_pinned(struct ikt_pindir *d, const char *name)
 		return false;
 	ok = !bpf_obj_get_info_by_fd(fd, &info, &len) && info.prog_id;
 	close(fd);
+	if (ok && (pfd = bpf_prog_get_fd_by_id(info.prog_id)) >= 0) {
+		if (!bpf_obj_get_info_by_fd(pfd, &pi, &plen) &&
+		    plen > offsetof(struct bpf_prog_info, recursion_misses)) {
+			h->misses_known = true;
+			h->recursion_misses = pi.recursion_misses;
+		}
+		close(pfd);
+	}
 	return ok;
 }
 
@@ -211,7 +222,7 @@ int ikt_tracker_open_pinned(struct ikt_tracker *t, const struct ikt_env *env,
 		if (ikt_hook_is_guard(i) && !c.guard) {
 			h->status = IKT_HOOK_MISSING;
 			snprintf(h->reason, sizeof(h->reason), "guard not armed (attach --guard)");
-		} else if (link_pinned(&d, h->prog)) {
+		} else if (link_pinned(&d, h->prog, h)) {
 			h->status = IKT_HOOK_ATTACHED;
 		} else {
 			h->status = IKT_HOOK_FAILED;

@@ -92,6 +92,7 @@ static void json_report(FILE *out, const struct ikt_tracker *t,
 		jw_kv_string(&w, "function", h->func);
 		jw_kv_string(&w, "traces", h->what);
 		jw_kv_string(&w, "status", ikt_hook_status_str(h->status));
+		jw_kv_u64_or_null(&w, "recursion_misses", h->misses_known, h->recursion_misses);
 		if (h->reason[0])
 			jw_kv_string(&w, "reason", h->reason);
 		jw_object_end(&w);
@@ -153,6 +154,10 @@ static void human_report(FILE *out, const struct ikt_tracker *t,
 		fprintf(out, "  %-9s %-44s %s%s%s\n", ikt_hook_status_str(h->status),
 			h->what, h->func[0] ? h->func : "-",
 			h->reason[0] ? ": " : "", h->reason);
+		if (h->misses_known && h->recursion_misses)
+			fprintf(out, "            %" PRIu64 " call(s) skipped by the BPF trampoline's "
+				"recursion check (the program was running on that CPU)\n",
+				(uint64_t)h->recursion_misses);
 	}
 }
 
