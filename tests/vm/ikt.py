@@ -895,8 +895,14 @@ def record_checks(log, r, ve, facts, problems):
     if not len(s2) <= nread <= len(s2v) or common_prefix(s2, s2v) != len(s2):
         problems.append("verify_read_%s_entries_s2_%d_s2v_%d(not_one_growing_list)" % (nread, len(s2), len(s2v)))
         return
+    # only entries at or before PCR 10's match in every bank count as
+    # present: those after it were appended after the TPM read
+    idx = [p.get("match_index") for b in ve.get("banks", []) for p in b.get("pcrs", [])
+           if p.get("pcr") == 10]
+    limit = 0 if not idx or None in idx else min(nread, min(idx) + 1)
+    facts.add("record_counted_up_to", limit)
     again = {}
-    for e in s2v[:nread]:
+    for e in s2v[:limit]:
         again[e["digest"]] = again.get(e["digest"], 0) + 1
     want = []
     first = r.get("carried", 0)
