@@ -48,12 +48,17 @@ static __always_inline __u64 *if_count(struct ikt_state *s, __u32 kind)
 	return &s->hashing;
 }
 
-/* a thread enters: record it and count it in (val: kept with the record) */
+#define IKT_EEXIST 17
+
+/* a thread enters: record it and count it in (val: kept with the record).
+ * One map operation: the record already there is the one the insert
+ * reports. */
 static __always_inline void if_enter(struct ikt_state *s, __u32 kind, __u64 val)
 {
 	struct ikt_ifkey k = { .tid = bpf_get_current_pid_tgid(), .kind = kind };
+	long err = bpf_map_update_elem(&inflight_recs, &k, &val, BPF_NOEXIST);
 
-	if (bpf_map_lookup_elem(&inflight_recs, &k)) {
+	if (err == -IKT_EEXIST) {
 		/* a load reads two files (two LSM calls): one record; any
 		 * other kind finds the record of a call whose exit was missed,
 		 * still counted once, and this call's exit takes it back */
@@ -61,7 +66,7 @@ static __always_inline void if_enter(struct ikt_state *s, __u32 kind, __u64 val)
 			__sync_fetch_and_add(&s->leaks_healed, 1);
 		return;
 	}
-	if (bpf_map_update_elem(&inflight_recs, &k, &val, BPF_NOEXIST)) {
+	if (err) {
 		if (kind == IKT_IF_APPEND)
 			__sync_fetch_and_add(&s->inflight_untracked, 1);
 		else if (kind == IKT_IF_LOAD)
@@ -73,18 +78,21 @@ static __always_inline void if_enter(struct ikt_state *s, __u32 kind, __u64 val)
 	__sync_fetch_and_add(if_count(s, kind), 1);
 }
 
-/* this thread's call returns: 1 (and its value) if it was counted in */
+/* this thread's call returns: 1 (and its value, if val) if it was
+ * counted in; one map operation unless the value is wanted */
 static __always_inline int if_exit(struct ikt_state *s, __u32 kind, __u64 *val)
 {
 	struct ikt_ifkey k = { .tid = bpf_get_current_pid_tgid(), .kind = kind };
-	__u64 *v = bpf_map_lookup_elem(&inflight_recs, &k);
 
-	if (!v)
-		return 0;
-	if (val)
+	if (val) {
+		__u64 *v = bpf_map_lookup_elem(&inflight_recs, &k);
+
+		if (!v)
+			return 0;
 		*val = *v;
+	}
 	if (bpf_map_delete_elem(&inflight_recs, &k))
-		return 0;	/* the thread's exit cleanup took it meanwhile */
+		return 0;	/* not counted in, or its thread's exit took it */
 	__sync_fetch_and_add(if_count(s, kind), -1);
 	return 1;
 }

@@ -296,6 +296,27 @@ static uint64_t in_flight(const struct ikt_state *s)
 	return s->inflight + s->hashing + s->loads_inflight;
 }
 
+/* an in-flight count that did not drain in IKT_INFLIGHT_WAIT_MS: either a
+ * call really blocked (an extend waiting for a busy TPM, a hash of a huge
+ * file) or an exit the tracker missed (the trampoline's recursion check
+ * skipped it; its record goes when the thread exits or enters again) */
+static void report_stuck(struct exec_ctx *x)
+{
+	static const int progs[] = { IKT_HOOK_ADD_EXIT, IKT_HOOK_MEASURE_EXIT,
+				     IKT_HOOK_BUFMEASURE_EXIT, IKT_HOOK_FILE_LOAD,
+				     IKT_HOOK_LEGACY_LOAD };
+	uint64_t missed = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(progs); i++)
+		if (x->t.hooks.h[progs[i]].misses_known)
+			missed += x->t.hooks.h[progs[i]].recursion_misses;
+	p_info("still in flight after %.0f ms (list length %" PRId64 "); exits the "
+	       "tracker missed so far: %" PRIu64 " (counted when exec started), records taken "
+	       "back: %" PRIu64 "%s", IKT_INFLIGHT_WAIT_MS, (int64_t)x->s.kcount, missed,
+	       (uint64_t)x->s.leaks_healed, missed ? "" : "; so a call is really "
+	       "blocked (an extend waiting for the TPM, or a large file being hashed)");
+}
+
 static void settle_inflight(struct exec_ctx *x)
 {
 	double t0 = elapsed_ms(x), until = t0 + IKT_INFLIGHT_WAIT_MS;
@@ -307,6 +328,8 @@ static void settle_inflight(struct exec_ctx *x)
 		if (ikt_tracker_read(&x->t, &x->s, NULL))
 			return;
 	}
+	if (in_flight(&x->s))	/* still up: say what could explain it */
+		report_stuck(x);
 	sleep_ms(IKT_INFLIGHT_BACKOFF_MS << shift);
 	p_info("waited %.1f ms before the next attempt: %" PRIu64 " append(s), %" PRIu64
 	       " measurement(s) being taken and %" PRIu64 " kexec load(s) in flight after "
