@@ -1205,6 +1205,9 @@ def check(args):
             # the stage-2 replay matches the TPM exactly when nothing was lost
             for bank in BANKS:
                 m = r.get("s2_replay_%s" % bank)
+                # a stage-2 list without the TPM's PCRs proves nothing
+                if m is None:
+                    problems.append("no_stage2_tpm_pcr_%s" % bank)
                 if m is not None and m != (len(r["lost"]) == 0):
                     problems.append("s2_replay_%s_%s_with_%d_lost" % (
                         bank, "match" if m else "mismatch", len(r["lost"])))
