@@ -15,8 +15,11 @@ SHUTDOWNDIR ?= /usr/lib/systemd/system-shutdown
 CFLAGS ?= -g -O2
 CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
 # the tool: everything in user/ sees the skeleton, bpf/ and the IMA library
-CPPFLAGS += -I$(OUTPUT) -Ibpf -Iuser -Iuser/ima
-LDLIBS += -lbpf -lelf -lz -lcrypto -lm
+CPPFLAGS += -I$(OUTPUT) -Ibpf -Iuser -Iuser/ima -Iuser/evidence
+# tpm2-tss: ESAPI and the TCTI loader for evidence / ak create (tpm.c),
+# tss2-mu for parsing quotes (verify --evidence needs no TPM)
+TSS_LDLIBS := -ltss2-esys -ltss2-tctildr -ltss2-mu -ltss2-rc
+LDLIBS += -lbpf -lelf -lz -lcrypto -lm $(TSS_LDLIBS)
 # user/ima/ (libima.a): the IMA log, PCR and record code. It sees only its
 # own headers (no skeleton, no bpf/, no user/): an include of tracker or BPF
 # headers from there fails to build. Its tests and fuzzers link only it.
@@ -31,12 +34,14 @@ IMA_SRCS := $(wildcard user/ima/*.c)
 LIBIMA := $(OUTPUT)/libima.a
 SAN_LIBIMA := $(OUTPUT)/asan/libima.a
 FUZZ_LIBIMA := $(OUTPUT)/fuzz/libima.a
-LIB_SRCS := $(filter-out user/main.c,$(wildcard user/*.c))
+# user/evidence/: the evidence file, quote checks and the TPM side
+EV_SRCS := $(wildcard user/evidence/*.c)
+LIB_SRCS := $(filter-out user/main.c,$(wildcard user/*.c)) $(EV_SRCS)
 LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(LIB_SRCS))
 SAN_OBJS := $(patsubst user/%.c,$(OUTPUT)/asan/%.o,$(LIB_SRCS))
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 # unit tests of the IMA library alone (libima.a + libcrypto)
-IMA_TEST_NAMES := test_imalog test_kexec_event test_pcrs test_record test_replay
+IMA_TEST_NAMES := test_imalog test_kexec_event test_pcrs test_record test_replay test_ascii
 TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(TEST_SRCS))
 SAN_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/asan/tests/%,$(TEST_SRCS))
 IMA_TESTS := $(addprefix $(OUTPUT)/tests/,$(IMA_TEST_NAMES))
@@ -82,7 +87,7 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-$(OUTPUT)/user/%.o: user/%.c $(wildcard user/*.h user/ima/*.h) bpf/imakexec.h $(SKELS)
+$(OUTPUT)/user/%.o: user/%.c $(wildcard user/*.h user/ima/*.h user/evidence/*.h) bpf/imakexec.h $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
@@ -131,7 +136,7 @@ $(filter-out $(IMA_TESTS),$(TESTS)): $(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJ
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $^ $(LDLIBS) -lcmocka -o $@
 
-$(OUTPUT)/asan/%.o: user/%.c $(wildcard user/*.h user/ima/*.h) bpf/imakexec.h $(SKELS)
+$(OUTPUT)/asan/%.o: user/%.c $(wildcard user/*.h user/ima/*.h user/evidence/*.h) bpf/imakexec.h $(SKELS)
 	$(call msg,CC-SAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
@@ -155,6 +160,13 @@ $(OUTPUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBIMA)
 	$(call msg,FUZZER,$@)
 	$(Q)$(CLANG) $(IMA_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ $(IMA_LDLIBS) -o $@
 
+# the evidence parser: the container and the quote's tss2-mu structures
+EV_FUZZ_SRCS := user/evidence/evfile.c user/evidence/quote.c
+$(OUTPUT)/fuzz/fuzz_evidence: tests/fuzz/fuzz_evidence.c $(EV_FUZZ_SRCS) $(wildcard user/evidence/*.h) $(FUZZ_LIBIMA)
+	$(call msg,FUZZER,$@)
+	$(Q)$(CLANG) $(IMA_CPPFLAGS) -Iuser/evidence $(FUZZ_CFLAGS) -fsanitize=fuzzer \
+		$(filter %.c %.a,$^) -ltss2-mu $(IMA_LDLIBS) -o $@
+
 fuzz: $(FUZZ_BINS)
 	$(Q)tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BINS)
 
@@ -176,6 +188,7 @@ unit: $(TESTS) $(SAN_TESTS) $(LIBIMA)
 # Everything: unit tests, then the VM scenarios on real kernels.
 check: all unit fuzz-regress
 	$(Q)tests/cli/run $(APP)
+	$(Q)tests/evidence/run $(APP)
 	$(Q)scripts/install-deps --vm
 	$(Q)tests/evmctl-crosscheck $(APP)
 	$(Q)tests/vm/judge/run

@@ -48,6 +48,10 @@
  *   "checked": u, "mismatched": u,
  *   "verdict": "match" | "mismatch"
  * }
+ * With --evidence FILE --ak AK.pem --nonce HEX it checks an evidence file
+ * instead (TPM quote + chain of logs, off the machine; user/evidence/,
+ * schema and exit codes in user/evidence/evreport.c).
+ *
  * On error (exit 2, or 64 for a bad --pcr): the message on stderr and, as
  * for every command, { "verdict": "error", "error": str, "exit_code": u }
  * (errors.h).
@@ -58,6 +62,7 @@
 #include <string.h>
 #include "errors.h"
 #include "commands.h"
+#include "evreport.h"
 #include "exitcodes.h"
 #include "prom.h"
 #include "pcrs.h"
@@ -80,9 +85,12 @@ struct verify_args {
 	unsigned int npcr;
 	bool json;
 	const char *prom;
+	const char *evidence;
+	const char *ak;
+	const char *nonce;
 };
 
-enum { OPT_TPM = 0x100, OPT_PROM, OPT_PRIOR };
+enum { OPT_TPM = 0x100, OPT_PROM, OPT_PRIOR, OPT_EVIDENCE, OPT_AK, OPT_NONCE };
 
 static const struct argp_option verify_opts[] = {
 	{ "log", 'l', "FILE", 0, "binary measurement list (default "
@@ -101,6 +109,11 @@ static const struct argp_option verify_opts[] = {
 	{ "json", 'j', NULL, 0, "one JSON object (schema in cmd_verify.c)", 0 },
 	{ "prometheus", OPT_PROM, "FILE", 0, "write node_exporter textfile metrics "
 	  "(match per bank and PCR) to FILE", 0 },
+	{ "evidence", OPT_EVIDENCE, "FILE", 0, "check an evidence file ('imakexec-trace "
+	  "evidence'): the TPM quote with --ak and --nonce, and its chain of logs; no TPM "
+	  "needed", 0 },
+	{ "ak", OPT_AK, "AK.pem", 0, "the attestation key's public key (PEM) for --evidence", 0 },
+	{ "nonce", OPT_NONCE, "HEX", 0, "the nonce the evidence must be qualified with", 0 },
 	{},
 };
 
@@ -114,6 +127,18 @@ static error_t verify_parse(int key, char *arg, struct argp_state *state)
 	case 'j': a->json = true; break;
 	case OPT_TPM: a->tpm = arg; break;
 	case OPT_PROM: a->prom = arg; break;
+	case OPT_EVIDENCE: a->evidence = arg; break;
+	case OPT_AK: a->ak = arg; break;
+	case OPT_NONCE: a->nonce = arg; break;
+	case ARGP_KEY_END:
+		if (a->evidence && (!a->ak || !a->nonce))
+			argp_error(state, "--evidence needs --ak and --nonce");
+		if (!a->evidence && (a->ak || a->nonce))
+			argp_error(state, "--ak and --nonce go with --evidence");
+		if (a->evidence && (a->log || a->nprior || a->record || a->tpm || a->npcrs ||
+				    a->npcr || a->prom))
+			argp_error(state, "--evidence takes only --ak, --nonce and --json");
+		break;
 	case OPT_PRIOR:
 		if (a->nprior >= VERIFY_MAX_PRIOR)
 			argp_error(state, "at most %d --prior", VERIFY_MAX_PRIOR);
@@ -225,7 +250,9 @@ int cmd_verify(int argc, char **argv)
 		"  imakexec-trace verify --log saved.bin --pcrs sha256,pcrs.txt\n"
 		"  imakexec-trace verify --pcr sha256:10:5f3a...   # one PCR by hand\n"
 		"  imakexec-trace verify --record /var/lib/imakexec/record\n"
-		"Exit status: 0 match, 1 mismatch, 2 error or malformed input, 64 usage.\n";
+		"  imakexec-trace verify --evidence ev.bin --ak ak.pem --nonce 0011...\n"
+		"Exit status: 0 match, 1 mismatch, 2 error or malformed input, 64 usage.\n"
+		"With --evidence: 0 verified, 1 a check failed (named), 2 unusable input.\n";
 	struct argp argp = { verify_opts, verify_parse, NULL, doc, NULL, NULL, NULL };
 	static struct pcr_values pv;
 	static struct verify_result res;
@@ -237,6 +264,8 @@ int cmd_verify(int argc, char **argv)
 	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
 		return IKT_EXIT_USAGE;
 	ikt_msg_json(a.json);
+	if (a.evidence)
+		return ev_verify_file(a.evidence, a.ak, a.nonce, a.json);
 	memset(&pv, 0, sizeof(pv));
 	if (load_expected(&a, &pv, &code, err, sizeof(err)))
 		return fail(code, err);

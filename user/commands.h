@@ -11,5 +11,7 @@ int cmd_verify(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_log(int argc, char **argv);
+int cmd_evidence(int argc, char **argv);
+int cmd_ak(int argc, char **argv);
 
 #endif

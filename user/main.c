@@ -27,6 +27,8 @@ static const struct {
 	{ "exec", cmd_exec, "safe kexec -e: reload or carry so the next log replays, then execute" },
 	{ "log", cmd_log, "write carried lists and the current one as one binary list" },
 	{ "verify", cmd_verify, "replay the IMA list against the TPM PCRs; kexec boundaries" },
+	{ "evidence", cmd_evidence, "TPM quote of PCR 10 + the chain of logs, for a remote verifier" },
+	{ "ak", cmd_ak, "ak create: the attestation key evidence signs with" },
 };
 
 static void usage(FILE *f)

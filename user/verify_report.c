@@ -94,6 +94,17 @@ void verify_report_text(FILE *f, const struct verify_result *res, const char *re
 
 	fprintf(f, "log %s: %" PRIu64 " entries, %" PRIu64 " violations, %" PRIu64 " bytes\n",
 		res->log_path, rp->total, rp->violations, res->bytes);
+	verify_report_chain_text(f, res);
+	if (res->rec)
+		text_record(f, res, record_path);
+	fprintf(f, "verdict: %s (%u of %u bank/PCR values match)\n",
+		res->match ? "match" : "MISMATCH", res->checked - res->mismatched, res->checked);
+}
+
+void verify_report_chain_text(FILE *f, const struct verify_result *res)
+{
+	const struct replay *rp = &res->rp;
+
 	for (unsigned int i = 0; res->nboots > 1 && i < res->nboots; i++)
 		fprintf(f, "chain: boot %u of %u: %s, %" PRIu64 " entries from index %" PRIu64 "%s\n",
 			i + 1, res->nboots, res->boots[i].path, res->boots[i].entries,
@@ -113,10 +124,6 @@ void verify_report_text(FILE *f, const struct verify_result *res, const char *re
 			fprintf(f, " %" PRIu64, res->digest_error_index[i]);
 		fputc('\n', f);
 	}
-	if (res->rec)
-		text_record(f, res, record_path);
-	fprintf(f, "verdict: %s (%u of %u bank/PCR values match)\n",
-		res->match ? "match" : "MISMATCH", res->checked - res->mismatched, res->checked);
 }
 
 static void json_banks(struct json_writer *w, const struct verify_result *res)
@@ -239,55 +246,62 @@ static void json_record(struct json_writer *w, const struct verify_result *res,
 
 int verify_report_json(FILE *f, const struct verify_result *res, const char *record_path)
 {
-	const struct replay *rp = &res->rp;
 	struct json_writer w;
 
 	jw_init(&w, f);
 	jw_object_start(&w);
-	jw_key(&w, "log");
-	jw_object_start(&w);
-	jw_kv_string(&w, "path", res->log_path);
-	jw_kv_u64(&w, "entries", rp->total);
-	jw_kv_u64(&w, "violations", rp->violations);
-	jw_kv_u64(&w, "bytes", res->bytes);
-	jw_key(&w, "pcrs");
-	jw_array_start(&w);
+	verify_report_json_members(&w, res, record_path);
+	jw_object_end(&w);
+	return jw_finish(&w);
+}
+
+void verify_report_json_members(struct json_writer *w, const struct verify_result *res,
+				const char *record_path)
+{
+	const struct replay *rp = &res->rp;
+
+	jw_key(w, "log");
+	jw_object_start(w);
+	jw_kv_string(w, "path", res->log_path);
+	jw_kv_u64(w, "entries", rp->total);
+	jw_kv_u64(w, "violations", rp->violations);
+	jw_kv_u64(w, "bytes", res->bytes);
+	jw_key(w, "pcrs");
+	jw_array_start(w);
 	for (unsigned int p = 0; p < IMA_NPCR; p++) {
 		if (!rp->entries[p])
 			continue;
-		jw_object_start(&w);
-		jw_kv_u64(&w, "pcr", p);
-		jw_kv_u64(&w, "entries", rp->entries[p]);
-		jw_object_end(&w);
+		jw_object_start(w);
+		jw_kv_u64(w, "pcr", p);
+		jw_kv_u64(w, "entries", rp->entries[p]);
+		jw_object_end(w);
 	}
-	jw_array_end(&w);
-	jw_object_end(&w);
-	jw_key(&w, "chain");
-	jw_array_start(&w);
+	jw_array_end(w);
+	jw_object_end(w);
+	jw_key(w, "chain");
+	jw_array_start(w);
 	for (unsigned int i = 0; i < res->nboots; i++) {
-		jw_object_start(&w);
-		jw_kv_string(&w, "path", res->boots[i].path);
-		jw_kv_u64(&w, "first_index", res->boots[i].first_index);
-		jw_kv_u64(&w, "entries", res->boots[i].entries);
-		jw_object_end(&w);
+		jw_object_start(w);
+		jw_kv_string(w, "path", res->boots[i].path);
+		jw_kv_u64(w, "first_index", res->boots[i].first_index);
+		jw_kv_u64(w, "entries", res->boots[i].entries);
+		jw_object_end(w);
 	}
-	jw_array_end(&w);
-	json_boundaries(&w, res);
-	json_banks(&w, res);
-	jw_key(&w, "template_digest_errors");
-	jw_object_start(&w);
-	jw_kv_u64(&w, "count", rp->digest_errors);
-	jw_key(&w, "indexes");
-	jw_array_start(&w);
+	jw_array_end(w);
+	json_boundaries(w, res);
+	json_banks(w, res);
+	jw_key(w, "template_digest_errors");
+	jw_object_start(w);
+	jw_kv_u64(w, "count", rp->digest_errors);
+	jw_key(w, "indexes");
+	jw_array_start(w);
 	for (uint64_t i = 0; i < rp->digest_errors && i < VERIFY_MAX_DIGEST_ERRORS; i++)
-		jw_u64(&w, res->digest_error_index[i]);
-	jw_array_end(&w);
-	jw_object_end(&w);
+		jw_u64(w, res->digest_error_index[i]);
+	jw_array_end(w);
+	jw_object_end(w);
 	if (res->rec)
-		json_record(&w, res, record_path);
-	jw_kv_u64(&w, "checked", res->checked);
-	jw_kv_u64(&w, "mismatched", res->mismatched);
-	jw_kv_string(&w, "verdict", res->match ? "match" : "mismatch");
-	jw_object_end(&w);
-	return jw_finish(&w);
+		json_record(w, res, record_path);
+	jw_kv_u64(w, "checked", res->checked);
+	jw_kv_u64(w, "mismatched", res->mismatched);
+	jw_kv_string(w, "verdict", res->match ? "match" : "mismatch");
 }

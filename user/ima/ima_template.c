@@ -269,3 +269,72 @@ int imalog_parse_fields(struct ima_record *r, const char *const *ids, unsigned i
 	return 0;
 }
 
+
+/* ima_show_template_data_ascii(): DATA_FMT_DIGEST_WITH_ALGO and
+ * _WITH_TYPE_AND_ALGO print the "[type:]algo:" prefix (when it is not
+ * empty) and the digest after its NUL in hex; a field without that shape
+ * (not written by a kernel) is printed all in hex */
+static void ascii_digest_ng(FILE *f, const struct ima_field *fl)
+{
+	const uint8_t *nul = memchr(fl->data, '\0', fl->len);
+	size_t hdr = nul ? (size_t)(nul - fl->data) : 0;
+
+	if (!nul || !hdr || fl->data[hdr - 1] != ':') {
+		put_hex(f, fl->data, fl->len);
+		return;
+	}
+	fwrite(fl->data, 1, hdr, f);
+	put_hex(f, nul + 1, fl->len - hdr - 1);
+}
+
+/* DATA_FMT_UINT: the kernel prints 1, 2, 4 and 8-byte fields with %u /
+ * %llu (little-endian as stored here), any other size as nothing */
+static void ascii_uint(FILE *f, const struct ima_field *fl)
+{
+	uint64_t v = 0;
+
+	if (fl->len != 1 && fl->len != 2 && fl->len != 4 && fl->len != 8)
+		return;
+	for (uint32_t i = fl->len; i > 0; i--)
+		v = v << 8 | fl->data[i - 1];
+	fprintf(f, "%llu", (unsigned long long)v);
+}
+
+int ima_record_ascii(FILE *f, const struct ima_record *r)
+{
+	fprintf(f, "%2u ", r->pcr);
+	put_hex(f, r->digest, IMA_SHA1_LEN);
+	fprintf(f, " %s", r->template_name);
+	for (unsigned int i = 0; i < r->nfields; i++) {
+		const struct ima_field *fl = &r->fields[i];
+		const uint8_t *nul;
+
+		fputc(' ', f);
+		if (!fl->len)
+			continue;
+		switch (field_kind(fl->id)) {
+		case F_D_NG:
+		case F_D_NGV2:
+		case F_D_MODSIG:
+			ascii_digest_ng(f, fl);
+			break;
+		case F_N:
+		case F_N_NG:
+		case F_XATTRNAMES:
+			/* DATA_FMT_STRING: "%s", up to the first NUL, unescaped */
+			nul = memchr(fl->data, '\0', fl->len);
+			fwrite(fl->data, 1, nul ? (size_t)(nul - fl->data) : fl->len, f);
+			break;
+		case F_IUID:
+		case F_IGID:
+		case F_IMODE:
+			ascii_uint(f, fl);
+			break;
+		default:	/* d, sig, buf, modsig, evmsig, xattrlengths/values: hex */
+			put_hex(f, fl->data, fl->len);
+			break;
+		}
+	}
+	fputc('\n', f);
+	return ferror(f) ? -1 : 0;
+}

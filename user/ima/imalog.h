@@ -111,5 +111,14 @@ int imalog_parse_fields(struct ima_record *r, const char *const *ids, unsigned i
 /* field ids of a known template name or "|"-separated list of known
  * field ids (pointers to static strings); 0, or -1 if unknown */
 int ima_template_fields(const char *name, const char **ids, unsigned int *n);
+/* One line of ascii_runtime_measurements for r, as the kernel prints it
+ * (ima_ascii_measurements_show): "%2d " PCR, the SHA-1 template digest in
+ * hex, " " template name, then for every field " " and, when the field is
+ * not empty, its value: digests with their "[type:]algo:" prefix and hex,
+ * names up to their NUL unescaped, uid/gid/mode in decimal, everything
+ * else (d, sig, buf, modsig, evmsig, xattr lengths and values) in hex.
+ * An unknown field of a custom template is printed in hex. 0, or -1 on
+ * a write error. */
+int ima_record_ascii(FILE *f, const struct ima_record *r);
 
 #endif

@@ -148,18 +148,30 @@ unsigned int verify_boot_of(const struct verify_result *res, uint64_t i)
 }
 
 /* stream one list into the replay; its indexes continue the chain's */
-static int replay_list(struct verify_result *res, const char *path, bool current,
+static int replay_list(struct verify_result *res, const struct verify_list *in, bool current,
 		       struct record *rec, char *err, size_t errlen)
 {
+	static const uint8_t empty[1];
 	struct verify_boot *boot = &res->boots[res->nboots];
 	uint64_t first = res->rp.total;
+	const char *path = in->path;
 	struct ima_record r;
 	struct imalog l;
+	FILE *mf = NULL;
 	bool digest_ok;
 	int ret = -1, n;
 
-	n = imalog_open(&l, path);
-	if (n) {
+	if (in->data) {
+		/* an empty list: a one-byte buffer opened with nothing to read */
+		mf = fmemopen((void *)(in->len ? in->data : empty), in->len ? in->len : 1, "r");
+		if (!mf || (!in->len && fseek(mf, 0, SEEK_END))) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			if (mf)
+				fclose(mf);
+			return -1;
+		}
+		imalog_init_fp(&l, mf, path);
+	} else if ((n = imalog_open(&l, path))) {
 		snprintf(err, errlen, "%s: %s", path ? path : IMA_DEFAULT_LOG, strerror(-n));
 		return -1;
 	}
@@ -199,6 +211,8 @@ static int replay_list(struct verify_result *res, const char *path, bool current
 	ret = 0;
 cleanup:
 	imalog_close(&l);
+	if (mf)
+		fclose(mf);
 	return ret;
 }
 
@@ -206,6 +220,24 @@ int verify_run(const char *log, const char *const *priors, unsigned int nprior,
 	       const struct pcr_values *pv, struct record *rec,
 	       struct verify_result *res, char *err, size_t errlen)
 {
+	struct verify_list lists[VERIFY_MAX_PRIOR + 1] = { 0 };
+
+	if (nprior > VERIFY_MAX_PRIOR) {
+		memset(res, 0, sizeof(*res));
+		snprintf(err, errlen, "at most %d prior lists", VERIFY_MAX_PRIOR);
+		return -1;
+	}
+	for (unsigned int i = 0; i < nprior; i++)
+		lists[i].path = priors[i];
+	lists[nprior].path = log;
+	return verify_run_lists(lists, nprior + 1, pv, rec, res, err, errlen);
+}
+
+int verify_run_lists(const struct verify_list *lists, unsigned int n,
+		     const struct pcr_values *pv, struct record *rec,
+		     struct verify_result *res, char *err, size_t errlen)
+{
+	unsigned int nprior = n ? n - 1 : 0;
 
 	memset(res, 0, sizeof(*res));
 	res->rec = rec;
@@ -217,15 +249,15 @@ int verify_run(const char *log, const char *const *priors, unsigned int nprior,
 	}
 	if (setup_banks(res, pv, err, errlen))
 		return -1;
-	if (nprior > VERIFY_MAX_PRIOR) {
-		snprintf(err, errlen, "at most %d prior lists", VERIFY_MAX_PRIOR);
+	if (!n || nprior > VERIFY_MAX_PRIOR) {
+		snprintf(err, errlen, "%u lists: 1 to %d allowed", n, VERIFY_MAX_PRIOR + 1);
 		return -1;
 	}
 	for (unsigned int i = 0; i < nprior; i++)
-		if (replay_list(res, priors[i], false, rec, err, errlen))
+		if (replay_list(res, &lists[i], false, rec, err, errlen))
 			return -1;
 	memcpy(res->prior_entries, res->rp.entries, sizeof(res->prior_entries));
-	if (replay_list(res, log, true, rec, err, errlen))
+	if (replay_list(res, &lists[nprior], true, rec, err, errlen))
 		return -1;
 	for (unsigned int b = 0; b < res->rp.nbanks; b++) {
 		for (unsigned int p = 0; p < IMA_NPCR; p++) {

@@ -69,6 +69,19 @@ bool verify_checked(const struct verify_result *res, unsigned int bank, unsigned
 int verify_run(const char *log, const char *const *priors, unsigned int nprior,
 	       const struct pcr_values *pv, struct record *rec,
 	       struct verify_result *res, char *err, size_t errlen);
+/* A list of the chain: read from path (NULL: the default path), or,
+ * when data is set, from memory (data[0..len), len may be 0; path then
+ * names it in messages and in boots[]). */
+struct verify_list {
+	const char *path;
+	const uint8_t *data;
+	size_t len;
+};
+/* verify_run over n lists (1..VERIFY_MAX_PRIOR + 1): the first n - 1
+ * are the priors, oldest first, the last one is the current list */
+int verify_run_lists(const struct verify_list *lists, unsigned int n,
+		     const struct pcr_values *pv, struct record *rec,
+		     struct verify_result *res, char *err, size_t errlen);
 /* The verdict for one bank/PCR pair: its replay reached the expected
  * value within the current (last) list of the chain: after one of its
  * entries, or, when it never extends that PCR, at its start (the value
