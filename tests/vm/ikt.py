@@ -1196,7 +1196,8 @@ def check(args):
             if sc == "restoremem" and exp is not None:
                 exp = 0
             # exec re-snapshots (or carries) at the last moment: the whole list
-            if sc in EXEC_SCENARIOS and exp is not None and r.get("kind") == "file":
+            if (sc in EXEC_SCENARIOS or (sc == "evidence" and args.expect != "none")) and \
+                    exp is not None and r.get("kind") == "file":
                 exp = len(r["s1"])
             if exp is not None:
                 facts.add("expected_carried", exp)
@@ -1285,6 +1286,9 @@ def check(args):
         busyattach_checks(log, r, facts, problems)
     if sc == "carry":
         carry_checks(log, facts, problems)
+    if sc == "evidence":	# off the machine: tests/vm/evidencejudge.py
+        import evidencejudge
+        evidencejudge.check(log, args, facts, problems, sys.modules[__name__])
     if sc in EXEC_SCENARIOS:
         # our verify in the next boot agrees with the judge: the log replays
         for tool in ("attach", "exec_dry", "verify") + (("exec_stage",) if sc == "stagedexec" else ()):
@@ -1379,6 +1383,8 @@ def main():
     # its config (CONFIG_IMA_KEXEC_MARGIN_KB, upstream's EXTRA_MEMORY_KB:
     # the segment's margin)
     c.add_argument("--kconfig")
+    # the nonce tests/vm/run gave this boot (ikt.nonce=): evidence's quote
+    c.add_argument("--nonce")
     c.add_argument("log")
     g = sub.add_parser("gap")
     g.add_argument("log")
