@@ -10,6 +10,8 @@ evidence file, its AK public key and the nonce the harness chose.
 - the judge's own replay of the chain (stage 1's dumped list as the carry,
   the evidence's current list) reaches the quoted PCR 10 in sha1 and sha256;
 - resetCount equal in the stage-1 and stage-2 quotes (a kexec keeps it);
+- a cold boot of the same disk and TPM: its evidence verifies as a one-boot
+  chain (the carry left out) and its resetCount is above the kexec's;
 - crafted from the real file, each fails for its own reason: another nonce,
   a flipped byte of a logged file digest, a PCR value changed, the attest changed, a carry left
   out (where there is one), truncated, and stage 1's quote with stage 2's
@@ -179,6 +181,27 @@ def check(log, args, facts, problems, ikt):
                     r1.get("reset_count"), rq.get("reset_count")))
         else:
             problems.append("no_stage1_evidence_dump")
+        # the cold boot of the same disk and TPM: its own one-boot chain
+        evc = log["dumps"].get("evcold")
+        if not evc or not evc["intact"] or log["tool_rc"].get("evidence_cold") != 0:
+            problems.append("no_cold_boot_evidence(rc_%s)" % log["tool_rc"].get("evidence_cold"))
+        else:
+            p = os.path.join(d, "cold.bin")
+            open(p, "wb").write(evc["data"])
+            rc, out = run([TOOL, "verify", "--evidence", p, "--ak", akp, "--nonce", nonce, "--json"])
+            try:
+                jc = json.loads(out)
+            except ValueError:
+                jc = {}
+            kinds = [k for k, _, _ in lists_of(evc["data"])]
+            qc = jc.get("quote") or {}
+            facts.add("cold_boot", "rc=%d,chain=%s,reset=%s" % (rc, "+".join(kinds), qc.get("reset_count")))
+            if rc != 0 or kinds != ["current"]:
+                problems.append("cold_boot_evidence_rc_%d_chain_%s" % (rc, "+".join(kinds)))
+            if not isinstance(qc.get("reset_count"), int) or not isinstance(rq.get("reset_count"), int) \
+                    or qc["reset_count"] <= rq["reset_count"]:
+                problems.append("cold_boot_reset_count_%s_not_above_%s" % (qc.get("reset_count"),
+                                                                         rq.get("reset_count")))
         for name, path, extra, code, why in cases:
             cmd = [TOOL, "verify", "--evidence", path or evp, "--ak", akp, "--nonce", nonce, "--json"]
             if extra:
