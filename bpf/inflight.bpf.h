@@ -103,6 +103,10 @@ static __always_inline void if_thread_exit(struct ikt_state *s, __u64 tid)
 	for (__u32 kind = 0; kind < IKT_IF_KINDS; kind++) {
 		struct ikt_ifkey k = { .tid = tid, .kind = kind };
 
+		/* every record is counted: none of this kind, none of this
+		 * thread's (which is not entering anything while it exits) */
+		if (!*if_count(s, kind))
+			continue;
 		if (bpf_map_delete_elem(&inflight_recs, &k))
 			continue;
 		__sync_fetch_and_add(if_count(s, kind), -1);
