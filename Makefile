@@ -244,6 +244,15 @@ install: all
 	chmod 0755 $(DESTDIR)$(SHUTDOWNDIR)/imakexec-trace
 	rm -f $(DESTDIR)$(SYSTEMDDIR)/systemd-kexec.service.d/imakexec-audit.conf
 
+# Debian package: imakexec-trace_<version>_amd64.deb (debhelper, built in a
+# copy of the tree under $(OUTPUT)/deb; version from git describe,
+# SOURCE_DATE_EPOCH from the last commit), then tests/deb/run checks its
+# contents and maintainer scripts. Needs debhelper, dpkg-dev (and the
+# Build-Depends); not part of make check. README: "Debian package".
+.PHONY: deb
+deb:
+	$(Q)scripts/mkdeb $(abspath $(OUTPUT))/deb
+
 clean:
 	rm -rf $(OUTPUT)
 

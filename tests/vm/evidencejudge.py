@@ -166,9 +166,25 @@ def check(log, args, facts, problems, ikt):
             open(p, "wb").write(with_quote_of(ev["data"], evs1["data"]))
             # stage 1's quote had another nonce only if the harness made
             # one per stage; the same nonce here: the PCRs must not match
-            # stage 1's quote (same nonce) with stage 2's lists: the lists
-            # replay past the values it quoted
-            cases.append(("stage1_quote", p, [], 1, "replay"))
+            # stage 1's quote (same nonce) with stage 2's lists: where the
+            # list was carried on disk its value is reached inside the carry
+            # (a prior: not verified); where the kernel carried it, the
+            # current list starts with stage 1's, so the quote verifies its
+            # prefix and every stage-2 entry after it is extra (unverified)
+            if carried:
+                cases.append(("stage1_quote", p, [], 1, "replay"))
+            else:
+                rc, out = run([TOOL, "verify", "--evidence", p, "--ak", akp, "--nonce", nonce, "--json"])
+                try:
+                    pc = [x for b in (json.loads(out).get("replay") or {}).get("banks", [])
+                          for x in b.get("pcrs", []) if x.get("pcr") == 10]
+                except ValueError:
+                    pc = []
+                extra = [x.get("extra_entries") for x in pc]
+                ex = "/".join(str(e) for e in extra)
+                facts.add("crafted_stage1_quote", "%d:extra=%s" % (rc, ex))
+                if rc != 0 or not extra or not all(isinstance(e, int) and e > 0 for e in extra):
+                    problems.append("stage1_quote_rc_%d_extra_%s_want_0_and_all_above_0" % (rc, ex))
             open(os.path.join(d, "s1.bin"), "wb").write(evs1["data"])
             rc1, out1 = run([TOOL, "verify", "--evidence", os.path.join(d, "s1.bin"), "--ak", akp,
                              "--nonce", nonce, "--json"])
