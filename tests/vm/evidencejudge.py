@@ -13,7 +13,8 @@ evidence file, its AK public key and the nonce the harness chose.
 - a cold boot of the same disk and TPM: its evidence verifies as a one-boot
   chain (the carry left out) and its resetCount is above the kexec's;
 - crafted from the real file, each fails for its own reason: another nonce,
-  a flipped byte of a logged file digest, a PCR value changed, the attest changed, a carry left
+  another AK, all-zero PCR values, a carry cut short (exit 2), a flipped
+  byte of a logged file digest, a PCR value changed, the attest changed, a carry left
   out (where there is one), truncated, and stage 1's quote with stage 2's
   lists."""
 import json
@@ -152,6 +153,29 @@ def check(log, args, facts, problems, ikt):
             facts.add("tpm2_checkquote", "not_installed")
         # crafted from the real file: each must fail for its own reason
         cases = [("another_nonce", None, ["--nonce", "00" + nonce], 1, "nonce")]
+        # another AK: a key of the verifier's that did not sign this
+        other = os.path.join(d, "other.pem")
+        if run(["openssl", "genrsa", "-out", other + ".key", "2048"])[0] == 0 and \
+                run(["openssl", "rsa", "-in", other + ".key", "-pubout", "-out", other])[0] == 0:
+            cases.append(("another_ak", evp, ["--ak", other], 1, "signature"))
+        else:
+            problems.append("openssl_cannot_make_a_key")
+        # every quoted PCR value all zeros (what an unextended PCR reads)
+        p = os.path.join(d, "t-zero.bin")
+        secs = evtool.sections(ev["data"])
+        v = next(v for t, v in secs if t == 3)
+        for _a, _n, off, val in evtool.pcrs(v):
+            v[off:off + len(val)] = bytes(len(val))
+        open(p, "wb").write(evtool.join(secs))
+        cases.append(("all_zero_pcrs", p, [], 1, "pcr_digest"))
+        # the carry cut short (its last record torn): unusable input
+        if carried:
+            p = os.path.join(d, "t-carrycut.bin")
+            secs = evtool.sections(ev["data"])
+            i = next(i for i, (t, _) in enumerate(secs) if t == SEC_CARRY)
+            secs[i][1] = secs[i][1][:-7]
+            open(p, "wb").write(evtool.join(secs))
+            cases.append(("carry_truncated", p, [], 2, None))
         p = os.path.join(d, "t-log.bin")
         flip_digest_byte(ev["data"], p)
         cases.append(("log_byte", p, [], 1, "replay"))
@@ -219,9 +243,10 @@ def check(log, args, facts, problems, ikt):
                 problems.append("cold_boot_reset_count_%s_not_above_%s" % (qc.get("reset_count"),
                                                                          rq.get("reset_count")))
         for name, path, extra, code, why in cases:
-            cmd = [TOOL, "verify", "--evidence", path or evp, "--ak", akp, "--nonce", nonce, "--json"]
-            if extra:
-                cmd = cmd[:-3] + extra + ["--json"]
+            opts = {"--ak": akp, "--nonce": nonce}
+            opts.update(dict(zip(extra[::2], extra[1::2])))
+            cmd = [TOOL, "verify", "--evidence", path or evp, "--ak", opts["--ak"],
+                   "--nonce", opts["--nonce"], "--json"]
             rc, out = run(cmd)
             try:
                 got = json.loads(out).get("failed_check")
