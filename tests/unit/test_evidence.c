@@ -17,6 +17,8 @@
 #include "evverify.h"
 #include "quote.h"
 #include "../unit/imalog_build.h"
+#include "swtpm_evidence.h"
+#include <openssl/pem.h>
 
 static EVP_PKEY *rsa, *rsa2, *ec;
 static struct tbuf prior, cur, crafted;
@@ -377,6 +379,59 @@ static void test_replay(void **state)
 	assert_int_equal(check(&(struct opts){ .chain = 3 }, NULL, 0, NULL), EVC_REPLAY);
 }
 
+/* a quote swtpm made (swtpm_evidence.h), with values checked by hand:
+ * the PCR 10 the TPM read back (tpm2_pcrread) and an independent replay of
+ * the two lists agree; the quote carries the nonce, TPM_GENERATED, the
+ * quote type and restartCount 0 (swtpm started once); another nonce fails
+ * only the nonce check */
+static void test_swtpm_quote(void **state)
+{
+	static const char *const want[][2] = {
+		{ "sha1", "2ee761239ad3e0e132ddf2b3bc1bb9363bd4cb7e" },
+		{ "sha256", "d4762addaadee3f5618df44264fa014b881db66d3a3e2b652d0322156a5be273" },
+	};
+	static const uint8_t n20[] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99,
+				       0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x00, 0x11, 0x22, 0x33 };
+	struct evidence e;
+	struct ev_verdict v;
+	char err[256], hex[2 * EV_DIGEST_MAX + 1];
+	BIO *bio = BIO_new_mem_buf(swtpm_ak_pem, -1);
+	EVP_PKEY *ak = bio ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
+	unsigned int found = 0;
+
+	(void)state;
+	BIO_free(bio);
+	assert_non_null(ak);
+	assert_int_equal(evfile_parse(swtpm_ev, sizeof(swtpm_ev), &e, err, sizeof(err)), 0);
+	assert_int_equal(e.ncarries, 1);
+	for (unsigned int i = 0; i < e.nbanks; i++)
+		for (size_t w = 0; w < 2; w++) {
+			if (strcmp(ev_alg_name(e.pcrs[i].alg), want[w][0]) || e.pcrs[i].pcr != 10)
+				continue;
+			for (unsigned int b = 0; b < e.pcrs[i].size; b++)
+				snprintf(hex + 2 * b, 3, "%02x", e.pcrs[i].value[b]);
+			assert_string_equal(hex, want[w][1]);
+			found++;
+		}
+	assert_int_equal(found, 2);
+	assert_int_equal(ev_verify(&e, ak, n20, sizeof(n20), &v, err, sizeof(err)), 0);
+	assert_true(v.verified);
+	assert_true(v.attest_parsed);
+	assert_int_equal(v.attest.magic, TPM2_GENERATED_VALUE);
+	assert_int_equal(v.attest.type, TPM2_ST_ATTEST_QUOTE);
+	assert_int_equal(v.attest.extraData.size, sizeof(n20));
+	assert_memory_equal(v.attest.extraData.buffer, n20, sizeof(n20));
+	assert_int_equal(v.attest.clockInfo.restartCount, 0);
+	assert_int_equal(v.sig.sigAlg, TPM2_ALG_RSASSA);
+	ev_verdict_free(&v);
+	assert_int_equal(ev_verify(&e, ak, n20, sizeof(n20) - 1, &v, err, sizeof(err)), 0);
+	assert_false(v.verified);
+	assert_false(v.c[EVC_NONCE].ok);
+	assert_true(v.c[EVC_SIGNATURE].ok);
+	ev_verdict_free(&v);
+	EVP_PKEY_free(ak);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_selection),
 		cmocka_unit_test(test_pcr_digest),
 		cmocka_unit_test(test_replay),
+		cmocka_unit_test(test_swtpm_quote),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
