@@ -68,7 +68,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps check unit vmcheck demo clean install fuzz fuzz-regress bench kernels gapcheck matrix
+.PHONY: all deps check unit vmcheck demo clean install fuzz fuzz-regress bench kernels gapcheck matrix mutate
 all: $(APP) $(BURST) $(ABI)
 
 deps: $(DEPS_STAMP)
@@ -194,6 +194,12 @@ check: all unit fuzz-regress
 	$(Q)tests/vm/judge/run
 	$(Q)$(MAKE) --no-print-directory vmcheck
 	@echo "SKIP patch-prefixes: every prefix of kernel/patches/6.1 builds and boots (7 kernel builds); run: make matrix (scripts/patch-prefixes)"
+
+# Mutation run (not part of make check; README "Mutation run"): each mutant
+# of tests/mutate/mutants applied to one scratch copy of the tree, rebuilt
+# incrementally, and some host test must fail; exit 1 if one survives.
+mutate:
+	$(Q)tests/mutate/run
 
 # VM scenarios (QEMU + swtpm) on four kernels: Debian 12's and Debian
 # unstable's stock kernels (fetched), baseline and patched (built on first
