@@ -33,7 +33,8 @@ struct opts {
 	bool trailing;		/* a byte after the TPMS_ATTEST, signed */
 	const uint8_t *nonce;
 	size_t nlen;
-	int sel;		/* 1: PCR 0 too; 2: banks swapped; 3: an empty sha384 bank */
+	int sel;		/* 1: PCR 0 too; 2: banks swapped; 3: an empty sha384 bank;
+				 * 4: sha1 alone selected (its digest right), two reported */
 	bool bad_value;		/* report a changed sha1 value (digest of the true ones) */
 	int chain;		/* 1: prior crafted; 2: prior left out; 3: two priors reordered */
 };
@@ -145,7 +146,9 @@ static void build(const struct opts *o)
 	}
 	if (o->sel == 3)
 		sel->pcrSelections[sel->count++] = (TPMS_PCR_SELECTION){ TPM2_ALG_SHA384, 3, { 0 } };
-	assert_int_equal(quote_pcr_digest(TPM2_ALG_SHA256, vals, 2, dig, &dl), 0);
+	if (o->sel == 4)	/* the quote selects sha1 only; two values reported */
+		sel->count = 1;
+	assert_int_equal(quote_pcr_digest(TPM2_ALG_SHA256, vals, o->sel == 4 ? 1 : 2, dig, &dl), 0);
 	a.attested.quote.pcrDigest.size = (UINT16)dl;
 	memcpy(a.attested.quote.pcrDigest.buffer, dig, dl);
 	assert_int_equal(Tss2_MU_TPMS_ATTEST_Marshal(&a, attest_buf, sizeof(attest_buf), &off), 0);
@@ -355,6 +358,9 @@ static void test_selection(void **state)
 	(void)state;
 	assert_int_equal(check(&(struct opts){ .sel = 1 }, NULL, 0, NULL), EVC_SELECTION);
 	assert_int_equal(check(&(struct opts){ .sel = 2 }, NULL, 0, NULL), EVC_SELECTION);
+	/* a value reported that the quote does not cover: the selection
+	 * check names it (not only the digest's) */
+	assert_int_equal(check(&(struct opts){ .sel = 4 }, NULL, 0, NULL), EVC_SELECTION);
 }
 
 static void test_pcr_digest(void **state)
