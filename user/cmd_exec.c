@@ -251,14 +251,6 @@ static int arm_carry(struct exec_ctx *x, bool valid)
 	return update_config(x, edit_carry, valid, "carry");
 }
 
-static double elapsed_ms(const struct exec_ctx *x)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - x->t0.tv_sec) * 1e3 + (double)(t.tv_nsec - x->t0.tv_nsec) / 1e6;
-}
-
 static int preseal(struct exec_ctx *x, bool on)
 {
 	int ret = update_config(x, edit_preseal, on, "pre-seal");
@@ -267,79 +259,11 @@ static int preseal(struct exec_ctx *x, bool on)
 		ret = IKT_EXIT_ERROR;
 	x->presealed = on && !ret;
 	if (x->presealed && !x->preseal_taken)
-		x->preseal_at_ms = elapsed_ms(x);
+		x->preseal_at_ms = exec_elapsed_ms(x);
 	x->preseal_taken |= x->presealed;
 	return ret;
 }
 
-
-/* An `inflight` refusal: an append had entered IMA (its measurement in the
- * TPM, e.g. waiting for the chip) or held or waited for the list mutex. The
- * pre-seal holds new ones off, so what is in flight only drains: wait for
- * the tracker's in-flight count to reach 0 (at most IKT_INFLIGHT_WAIT_MS),
- * then back off a little more for the list mutex, which only the kernel
- * sees, doubling per attempt. Without this the retries came 40 ms apart
- * (one carry each) and an append slower than that refused all of them. */
-#define IKT_INFLIGHT_WAIT_MS 2000.0
-#define IKT_INFLIGHT_BACKOFF_MS 5u
-
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-static uint64_t in_flight(const struct ikt_state *s)
-{
-	return s->inflight + s->hashing + s->loads_inflight;
-}
-
-/* an in-flight count that did not drain in IKT_INFLIGHT_WAIT_MS: either a
- * call really blocked (an extend waiting for a busy TPM, a hash of a huge
- * file) or an exit the tracker missed (the trampoline's recursion check
- * skipped it; its record goes when the thread exits or enters again) */
-static void report_stuck(struct exec_ctx *x)
-{
-	static const int progs[] = { IKT_HOOK_ADD_EXIT, IKT_HOOK_MEASURE_EXIT,
-				     IKT_HOOK_BUFMEASURE_EXIT, IKT_HOOK_FILE_LOAD,
-				     IKT_HOOK_LEGACY_LOAD };
-	uint64_t missed = 0;
-
-	for (size_t i = 0; i < ARRAY_SIZE(progs); i++)
-		if (x->t.hooks.h[progs[i]].misses_known)
-			missed += x->t.hooks.h[progs[i]].recursion_misses;
-	p_info("still in flight after %.0f ms (list length %" PRId64 "); exits the "
-	       "tracker missed so far: %" PRIu64 " (counted when exec started), records taken "
-	       "back: %" PRIu64 "%s", IKT_INFLIGHT_WAIT_MS, (int64_t)x->s.kcount, missed,
-	       (uint64_t)x->s.leaks_healed, missed ? "" : "; so a call is really "
-	       "blocked (an extend waiting for the TPM, or a large file being hashed)");
-}
-
-static void settle_inflight(struct exec_ctx *x)
-{
-	double t0 = elapsed_ms(x), until = t0 + IKT_INFLIGHT_WAIT_MS;
-	uint64_t first = x->s.inflight, hfirst = x->s.hashing, lfirst = x->s.loads_inflight;
-	unsigned int shift = x->attempts < 6 ? x->attempts : 6;
-
-	while (in_flight(&x->s) && elapsed_ms(x) < until) {
-		sleep_ms(1);
-		if (ikt_tracker_read(&x->t, &x->s, NULL))
-			return;
-	}
-	if (in_flight(&x->s))	/* still up: say what could explain it */
-		report_stuck(x);
-	sleep_ms(IKT_INFLIGHT_BACKOFF_MS << shift);
-	p_info("waited %.1f ms before the next attempt: %" PRIu64 " append(s), %" PRIu64
-	       " measurement(s) being taken and %" PRIu64 " kexec load(s) in flight after "
-	       "the refusal, %" PRIu64 ", %" PRIu64 " and %" PRIu64 " now%s%s",
-	       elapsed_ms(x) - t0, first, hfirst, lfirst, (uint64_t)x->s.inflight,
-	       (uint64_t)x->s.hashing, (uint64_t)x->s.loads_inflight,
-	       first + hfirst + lfirst ? "" : " (it had ended, or IMA's list mutex was held "
-	       "or waited for)", x->s.leaks_healed ? "; the tracker took back "
-	       "records of calls whose exit it missed" : "");
-}
 
 /* a refusal that another reload or carry can undo: something was measured
  * or was being measured in between; the others stay whatever exec does */
@@ -392,14 +316,14 @@ static int attempt(struct exec_ctx *x)
 	if (x->presealed && !ikt_tracker_read(&x->t, &x->s, NULL))
 		snprintf(held, sizeof(held), " (pre-sealed for the last %.1f ms: %" PRIu64
 			 " operations of other processes denied, %" PRIu64 " of their "
-			 "measurements landed)", elapsed_ms(x) - x->preseal_at_ms,
+			 "measurements landed)", exec_elapsed_ms(x) - x->preseal_at_ms,
 			 (uint64_t)(x->s.preseal_denied - x->s0.preseal_denied),
 			 (uint64_t)(x->s.preseal_appends - x->s0.preseal_appends));
 	if (x->plan == PLAN_CARRY)
 		p_info("%s done in %.1f ms (%" PRIu64 " entries to %s)%s; executing",
-		       plan_str[x->plan], elapsed_ms(x), x->carry_count, x->carry, held);
+		       plan_str[x->plan], exec_elapsed_ms(x), x->carry_count, x->carry, held);
 	else
-		p_info("%s done in %.1f ms%s; executing", plan_str[x->plan], elapsed_ms(x), held);
+		p_info("%s done in %.1f ms%s; executing", plan_str[x->plan], exec_elapsed_ms(x), held);
 	syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
 		LINUX_REBOOT_CMD_KEXEC, NULL);
 	if (errno != EPERM) {
@@ -585,10 +509,8 @@ int cmd_exec(int argc, char **argv)
 		}
 		if (ret)
 			break;
-		if ((x->s.guard_last_reason == IKT_G_INFLIGHT ||
-		     x->s.guard_last_reason == IKT_G_HASHING ||
-		     x->s.guard_last_reason == IKT_G_LOAD_INFLIGHT) && x->attempts < a.retries)
-			settle_inflight(x);
+		if (exec_refusal_drains(x->s.guard_last_reason) && x->attempts < a.retries)
+			exec_settle_inflight(x);
 	}
 	if (x->presealed)
 		preseal(x, false);	/* else its deadline or our exit ends it */

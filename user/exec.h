@@ -54,6 +54,12 @@ struct exec_ctx {
  * an exit code (printed) */
 int exec_prepare_reload(struct exec_ctx *x);
 
+/* exec_wait.c: ms since exec started; whether a refusal reason is
+ * something in flight that drains; wait for it (<= 2 s, then a backoff
+ * doubling per attempt) and say how long and what */
+double exec_elapsed_ms(const struct exec_ctx *x);
+bool exec_refusal_drains(uint32_t reason);
+void exec_settle_inflight(struct exec_ctx *x);
 /* exec_unload.c: --unload-on-failure (0 unloaded or none loaded) */
 int exec_unload_image(const struct ikt_env *env);
 
