@@ -228,4 +228,20 @@ struct ikt_event {
 	char name[IKT_NAME_LEN];
 };
 
+/* The in-flight records (map inflight_recs, bpf/inflight.bpf.h): one per
+ * thread and kind; status and exec list them (user/inflight.c). */
+enum ikt_inflight_kind {
+	IKT_IF_APPEND = 0,	/* ima_add_template_entry */
+	IKT_IF_HASH_FILE = 1,	/* ima_collect_measurement */
+	IKT_IF_HASH_BUF = 2,	/* process_buffer_measurement */
+	IKT_IF_LOAD = 3,	/* kexec_load / kexec_file_load */
+	IKT_IF_KINDS = 4,
+};
+
+struct ikt_ifkey {
+	__u64 tid;		/* bpf_get_current_pid_tgid(): tgid << 32 | tid */
+	__u32 kind;
+	__u32 pad;
+};
+
 #endif

@@ -14,23 +14,13 @@
  * thread: it was not in two at once) or exits (sched_process_exit), and
  * counted in leaks_healed. An entry that cannot be recorded (map full) is
  * counted apart and the guard refuses from then on (fail closed).
+ * A record's value: for an append or a measurement, when it entered
+ * (bpf_ktime_get_ns, CLOCK_MONOTONIC), so `status` and `exec` can say how
+ * long it has been in flight and which thread holds it (user/inflight.c);
+ * for a load, load_events after its entry.
  * Part of imakexec.bpf.c (one BPF object, one skeleton): included there. */
 #ifndef IKT_INFLIGHT_BPF_H
 #define IKT_INFLIGHT_BPF_H
-
-enum ikt_inflight_kind {
-	IKT_IF_APPEND = 0,	/* ima_add_template_entry */
-	IKT_IF_HASH_FILE = 1,	/* ima_collect_measurement */
-	IKT_IF_HASH_BUF = 2,	/* process_buffer_measurement */
-	IKT_IF_LOAD = 3,	/* kexec_load / kexec_file_load */
-	IKT_IF_KINDS = 4,
-};
-
-struct ikt_ifkey {
-	__u64 tid;
-	__u32 kind;
-	__u32 pad;
-};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -120,7 +110,7 @@ int BPF_PROG(add_entry_enter)
 	struct ikt_state *s = get_state();
 
 	if (s)
-		if_enter(s, IKT_IF_APPEND, 0);
+		if_enter(s, IKT_IF_APPEND, bpf_ktime_get_ns());
 	return 0;
 }
 
@@ -136,7 +126,7 @@ int BPF_PROG(measure_enter)
 	struct ikt_state *s = get_state();
 
 	if (s)
-		if_enter(s, IKT_IF_HASH_FILE, 0);
+		if_enter(s, IKT_IF_HASH_FILE, bpf_ktime_get_ns());
 	return 0;
 }
 
@@ -156,7 +146,7 @@ int BPF_PROG(bufmeasure_enter)
 	struct ikt_state *s = get_state();
 
 	if (s)
-		if_enter(s, IKT_IF_HASH_BUF, 0);
+		if_enter(s, IKT_IF_HASH_BUF, bpf_ktime_get_ns());
 	return 0;
 }
 

@@ -33,6 +33,7 @@
 
 
 #include "exec.h"
+#include "inflight.h"
 
 
 static const char *const plan_str[] = {
@@ -402,6 +403,8 @@ static void report(const struct exec_ctx *x, const char *result)
 		for (unsigned int i = 0; i < x->attempts && i < 16; i++)
 			jw_string(&w, ikt_guard_reason_str(x->refusals[i]));
 		jw_array_end(&w);
+		if (x->gave_up.known)
+			ikt_inflight_json(&w, &x->gave_up);
 		jw_key(&w, "preseal");
 		if (x->preseal_taken) {
 			jw_object_start(&w);
@@ -516,6 +519,11 @@ int cmd_exec(int argc, char **argv)
 		preseal(x, false);	/* else its deadline or our exit ends it */
 	if (!ret) {	/* every attempt refused */
 		ret = IKT_EXIT_FINDING;
+		/* refused last for something in flight: what it was */
+		if (exec_refusal_drains(x->s.guard_last_reason)) {
+			p_info("gave up with these in flight:");
+			exec_list_inflight(x, &x->gave_up);
+		}
 		report(x, "refused");
 	}
 	if (x->plan == PLAN_CARRY && x->c.carry_valid)

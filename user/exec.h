@@ -11,6 +11,7 @@
 #include <time.h>
 #include "carry.h"
 #include "env.h"
+#include "inflight.h"
 #include "remount.h"
 #include "tracker.h"
 
@@ -48,6 +49,7 @@ struct exec_ctx {
 	double preseal_at_ms;	/* when it was first taken, from t0 */
 	struct ikt_carry_pre pre;	/* the list read before the pre-seal */
 	struct ikt_state s0;	/* state when it was taken */
+	struct ikt_inflight_list gave_up;	/* in flight at the last refusal */
 };
 
 /* the reload plan: what was loaded (or --kernel), its files opened; 0 or
@@ -60,6 +62,7 @@ int exec_prepare_reload(struct exec_ctx *x);
 double exec_elapsed_ms(const struct exec_ctx *x);
 bool exec_refusal_drains(uint32_t reason);
 void exec_settle_inflight(struct exec_ctx *x);
+void exec_list_inflight(struct exec_ctx *x, struct ikt_inflight_list *keep);
 /* exec_unload.c: --unload-on-failure (0 unloaded or none loaded) */
 int exec_unload_image(const struct ikt_env *env);
 

@@ -8,6 +8,7 @@
 #include "errors.h"
 #include "exec.h"
 #include "hooks.h"
+#include "inflight.h"
 #include "util.h"
 
 double exec_elapsed_ms(const struct exec_ctx *x)
@@ -66,6 +67,30 @@ static void report_stuck(struct exec_ctx *x)
 	       "back: %" PRIu64 "%s", IKT_INFLIGHT_WAIT_MS, (int64_t)x->s.kcount, missed,
 	       (uint64_t)x->s.leaks_healed, missed ? "" : "; so a call is really "
 	       "blocked (an extend waiting for the TPM, or a large file being hashed)");
+	exec_list_inflight(x, NULL);
+	if (x->attempts >= x->a->retries)
+		p_info("a call that is really blocked may take longer than this exec waits "
+		       "(%.0f ms per attempt): --retries raises the number of attempts",
+		       IKT_INFLIGHT_WAIT_MS);
+}
+
+/* which thread holds each in-flight record, and where it waits in the
+ * kernel (p_info lines); l, when given, keeps what was read */
+void exec_list_inflight(struct exec_ctx *x, struct ikt_inflight_list *keep)
+{
+	struct ikt_inflight_list mine, *l = keep ? keep : &mine;
+	char line[1024];
+
+	ikt_inflight_read(&x->t, l);
+	for (unsigned int i = 0; i < l->shown; i++) {
+		ikt_inflight_line(&l->r[i], line, sizeof(line));
+		p_info("in flight: %s", line);
+	}
+	if (!l->known)
+		p_info("in flight: the tracker's records could not be read (a tracker "
+		       "pinned by an older version): 'status --json' after the next attach lists them");
+	else if (l->total > l->shown)
+		p_info("in flight: ... and %" PRIu64 " more record(s)", l->total - l->shown);
 }
 
 void exec_settle_inflight(struct exec_ctx *x)

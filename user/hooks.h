@@ -61,6 +61,7 @@ struct ikt_hook {
 	uint64_t recursion_misses;	/* calls it skipped: the same program was
 					 * running on that CPU (a missed exit
 					 * leaves an in-flight record behind) */
+	uint32_t prog_id;	/* the attached program (0: not known) */
 	char func[64];		/* kernel function resolved (copy: discovered) */
 	char reason[160];
 };

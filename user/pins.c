@@ -13,6 +13,7 @@
 #include "errors.h"
 #include "exitcodes.h"
 #include "imakexec.skel.h"
+#include "inflight.h"
 #include "pindir.h"
 #include "tracker.h"
 
@@ -126,6 +127,8 @@ static int check_map(int fd, const struct pinned_map *m, const char *dir)
 static int open_maps(struct ikt_tracker *t, struct ikt_pindir *d)
 {
 	int *fds[N_MAPS] = { &t->state_fd, &t->config_fd, &t->events_fd, &t->loaded_fd };
+	/* inflight_recs is not pinned: it is found through the program of a
+	 * pinned link (ikt_inflight_open) */
 	char p[PATH_MAX];
 	int ret;
 
@@ -171,6 +174,8 @@ static bool link_pinned(struct ikt_pindir *d, const char *name, struct ikt_hook 
 		return false;
 	ok = !bpf_obj_get_info_by_fd(fd, &info, &len) && info.prog_id;
 	close(fd);
+	if (ok)
+		h->prog_id = info.prog_id;
 	if (ok && (pfd = bpf_prog_get_fd_by_id(info.prog_id)) >= 0) {
 		if (!bpf_obj_get_info_by_fd(pfd, &pi, &plen) &&
 		    plen > offsetof(struct bpf_prog_info, recursion_misses)) {
@@ -230,6 +235,7 @@ int ikt_tracker_open_pinned(struct ikt_tracker *t, const struct ikt_env *env,
 				 "available but not attached (no pinned link)");
 		}
 	}
+	ikt_inflight_open(t);	/* best effort: status and exec list the records */
 out:
 	ikt_pindir_close(&d);
 	return ret;

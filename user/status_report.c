@@ -5,13 +5,14 @@
 #include "errors.h"
 #include "exitcodes.h"
 #include "guard.h"
+#include "inflight.h"
 #include "json_writer.h"
 #include "status_report.h"
 #include "sysfs.h"
 #include "verdict.h"
 
 static void json_guard(struct json_writer *w, const struct ikt_state *s,
-		       const struct ikt_config *c)
+		       const struct ikt_config *c, const struct ikt_inflight_list *l)
 {
 	jw_key(w, "guard");
 	jw_object_start(w);
@@ -34,6 +35,7 @@ static void json_guard(struct json_writer *w, const struct ikt_state *s,
 	jw_kv_u64(w, "measuring_untracked", s->hashing_untracked);
 	jw_kv_u64(w, "loads_inflight", s->loads_inflight);
 	jw_kv_u64(w, "leaks_healed", s->leaks_healed);
+	ikt_inflight_json(w, l);
 	jw_kv_bool(w, "carry_armed", c->carry_valid);
 	jw_kv_u64_or_null(w, "carry_count", c->carry_valid, c->carry_count);
 	jw_object_end(w);
@@ -41,7 +43,8 @@ static void json_guard(struct json_writer *w, const struct ikt_state *s,
 
 static void json_report(FILE *out, const struct ikt_tracker *t,
 			const struct ikt_state *s, const struct ikt_config *c,
-			const struct ikt_view *v, int live_rc, uint64_t live)
+			const struct ikt_view *v, int live_rc, uint64_t live,
+			const struct ikt_inflight_list *l)
 {
 	struct json_writer w;
 	uint64_t ring = 0;
@@ -81,7 +84,7 @@ static void json_report(FILE *out, const struct ikt_tracker *t,
 	ring_rc = ikt_tracker_ring_size(t, &ring);
 	jw_kv_u64_or_null(&w, "ringbuf_size", ring_rc == 0, ring);
 	jw_kv_u64(&w, "ringbuf_record_size", IKT_RING_RECORD_SIZE);
-	json_guard(&w, s, c);
+	json_guard(&w, s, c, l);
 	jw_key(&w, "hooks");
 	jw_array_start(&w);
 	for (int i = 0; i < IKT_HOOK_COUNT; i++) {
@@ -104,7 +107,8 @@ static void json_report(FILE *out, const struct ikt_tracker *t,
 
 static void human_report(FILE *out, const struct ikt_tracker *t,
 			 const struct ikt_state *s, const struct ikt_config *c,
-			 const struct ikt_view *v, int live_rc, uint64_t live)
+			 const struct ikt_view *v, int live_rc, uint64_t live,
+			 const struct ikt_inflight_list *l)
 {
 	fprintf(out, "tracking:      %s\n", t->from_pins ?
 		"pinned under " IKT_PIN_DIR : "this process only");
@@ -140,6 +144,8 @@ static void human_report(FILE *out, const struct ikt_tracker *t,
 			(uint64_t)s->hashing, (uint64_t)s->loads_inflight,
 			s->inflight_untracked || s->hashing_untracked ?
 			"; some entered untracked: the guard refuses until attached again" : "");
+	if (c->guard)
+		ikt_inflight_print(out, l, "               ");
 	if (c->guard && s->guard_last_reason)
 		fprintf(out, "last decision: %s at %" PRIu64 " entries: %s (%s)\n",
 			ikt_guard_refuses(s->guard_last_reason) ? "refused" : "allowed",
@@ -166,6 +172,7 @@ int ikt_status_report(FILE *out, const struct ikt_tracker *t,
 {
 	struct ikt_state s;
 	struct ikt_config c;
+	struct ikt_inflight_list l;
 	struct ikt_view v;
 	char p[PATH_MAX];
 	uint64_t live = 0;
@@ -180,9 +187,10 @@ int ikt_status_report(FILE *out, const struct ikt_tracker *t,
 	ikt_ima_path(env, "runtime_measurements_count", p, sizeof(p));
 	live_rc = ikt_read_u64(p, &live);
 	ikt_view_compute(&v, &s, &c, t->hooks.mode, live_rc ? -1 : (int64_t)live);
+	ikt_inflight_read(t, &l);
 	if (json)
-		json_report(out, t, &s, &c, &v, live_rc, live);
+		json_report(out, t, &s, &c, &v, live_rc, live, &l);
 	else
-		human_report(out, t, &s, &c, &v, live_rc, live);
+		human_report(out, t, &s, &c, &v, live_rc, live, &l);
 	return IKT_EXIT_OK;
 }

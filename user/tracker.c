@@ -29,7 +29,22 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 void ikt_tracker_init(struct ikt_tracker *t)
 {
 	memset(t, 0, sizeof(*t));
-	t->state_fd = t->config_fd = t->events_fd = t->loaded_fd = -1;
+	t->state_fd = t->config_fd = t->events_fd = t->loaded_fd = t->inflight_fd = -1;
+}
+
+/* the programs that take an in-flight record back (a call's return, a
+ * thread's exit) or lift the seal */
+static bool is_exit_hook(int i)
+{
+	switch (i) {
+	case IKT_HOOK_ADD_EXIT: case IKT_HOOK_MEASURE_EXIT: case IKT_HOOK_BUFMEASURE_EXIT:
+	case IKT_HOOK_FILE_LOAD: case IKT_HOOK_LEGACY_LOAD: case IKT_HOOK_LEGACY_LOAD_IA32:
+	case IKT_HOOK_LEGACY_LOAD_X32: case IKT_HOOK_PRESEAL_EXIT: case IKT_HOOK_REBOOT_EXIT:
+	case IKT_HOOK_REBOOT_EXIT_IA32:
+		return true;
+	default:
+		return false;
+	}
 }
 
 int ikt_tracker_ring_size(const struct ikt_tracker *t, uint64_t *bytes)
@@ -171,6 +186,39 @@ static int guard_preflight(const struct ikt_env *env, const struct btf *vmlinux)
 	return 0;
 }
 
+/* attach hook i if it was loaded; 0, or an exit code when a hook the
+ * tracker or the guard cannot do without fails */
+static int attach_one(struct ikt_tracker *t, int i)
+{
+	struct ikt_hook *h = &t->hooks.h[i];
+	struct bpf_link *l;
+	char func[sizeof(h->func)];
+
+	if (h->status != IKT_HOOK_AVAILABLE)
+		return 0;
+	l = bpf_program__attach(prog_of(t->skel, i));
+	if (!l) {
+		int err = errno;
+
+		h->status = IKT_HOOK_FAILED;
+		memcpy(func, h->func, sizeof(func));
+		/* ENOTSUPP (524, kernel-internal): a trampoline for more
+		 * arguments than the architecture passes in registers */
+		snprintf(h->reason, sizeof(h->reason), "attaching to %s failed: %s",
+			 func, err == 524 ? "the kernel's BPF trampoline cannot "
+			 "attach to this function (more than 6 arguments on x86 "
+			 "before 6.6)" : strerror(err));
+		if (h->required || (ikt_hook_is_guard(i) && !h->optional)) {
+			p_err("%s", h->reason);
+			return IKT_EXIT_ERROR;
+		}
+		return 0;
+	}
+	t->links[i] = l;
+	h->status = IKT_HOOK_ATTACHED;
+	return 0;
+}
+
 int ikt_tracker_load(struct ikt_tracker *t, const struct ikt_env *env,
 		     const struct ikt_load_opts *o)
 {
@@ -244,33 +292,16 @@ int ikt_tracker_load(struct ikt_tracker *t, const struct ikt_env *env,
 	t->config_fd = bpf_map__fd(t->skel->maps.ikt_config);
 	t->events_fd = bpf_map__fd(t->skel->maps.events);
 	t->loaded_fd = bpf_map__fd(t->skel->maps.loaded);
+	t->inflight_fd = bpf_map__fd(t->skel->maps.inflight_recs);
 
-	/* last to first: add_entry_exit before add_entry_enter, so no call
-	 * is counted in flight without its exit being traced */
-	for (int i = IKT_HOOK_COUNT - 1; i >= 0; i--) {
-		struct ikt_hook *h = &t->hooks.h[i];
-		struct bpf_link *l;
-
-		if (h->status != IKT_HOOK_AVAILABLE)
-			continue;
-		l = bpf_program__attach(prog_of(t->skel, i));
-		if (!l) {
-			h->status = IKT_HOOK_FAILED;
-			/* ENOTSUPP (524, kernel-internal): a trampoline for more
-			 * arguments than the architecture passes in registers */
-			snprintf(h->reason, sizeof(h->reason), "attaching to %s failed: %s",
-				 h->func, errno == 524 ? "the kernel's BPF trampoline cannot "
-				 "attach to this function (more than 6 arguments on x86 "
-				 "before 6.6)" : strerror(errno));
-			if (h->required || (ikt_hook_is_guard(i) && !h->optional)) {
-				p_err("%s", h->reason);
-				return IKT_EXIT_ERROR;
-			}
-			continue;
-		}
-		t->links[i] = l;
-		h->status = IKT_HOOK_ATTACHED;
-	}
+	/* every exit before any entry (then last to first), so no call is
+	 * counted in flight whose return goes through a trampoline without
+	 * its exit: a kexec load's LSM hook (its entry) runs inside the
+	 * syscall whose return is traced, and comes before it in the table */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = IKT_HOOK_COUNT - 1; i >= 0; i--)
+			if (is_exit_hook(i) == !pass && (ret = attach_one(t, i)))
+				return ret;
 	return init_config(t, env, o);
 }
 
@@ -317,6 +348,8 @@ void ikt_tracker_close(struct ikt_tracker *t)
 			close(t->events_fd);
 		if (t->loaded_fd >= 0)
 			close(t->loaded_fd);
+		if (t->inflight_fd >= 0)
+			close(t->inflight_fd);
 	}
 	ikt_tracker_init(t);
 }

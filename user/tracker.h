@@ -21,6 +21,7 @@ struct ikt_tracker {
 	struct bpf_link *links[IKT_HOOK_COUNT];
 	struct ikt_hooks hooks;
 	int state_fd, config_fd, events_fd, loaded_fd;
+	int inflight_fd;	/* in-flight records: ikt_inflight_open() */
 	bool from_pins;
 };
 

@@ -1,6 +1,7 @@
 # IKT-EXPECT: none snapshot full
+# IKT-SET: light
 # IKT-COST: 120
-# IKT-CHECKS: armed abi_hooks nr_high_bits_judged x32_form_judged nr_high_bits_refused ia32_judged ia32_seal_lifted unpriv_reboot_not_judged seal_held_against_others ia32_load_tracked ia32_load_refused hashing_counted hashing_refused hashing_drained
+# IKT-CHECKS: armed abi_hooks nr_high_bits_judged x32_form_judged nr_high_bits_refused ia32_judged ia32_seal_lifted unpriv_reboot_not_judged seal_held_against_others ia32_load_tracked ia32_load_refused hashing_counted hashing_record_named hashing_refused hashing_drained records_drained
 # guardabi: the raw syscall forms that walked around the guard (issue 23),
 # with the static test program ikt-abi; one boot, no kexec. Each step is an
 # "IKT check=" line (the judge fails on any ok=0 or a missing one):
@@ -101,12 +102,17 @@ stage1() {
 	cpid=$!
 	i=0 m=0
 	while [ $i -lt 30 ] && [ "${m:-0}" = 0 ]; do
-		m=$("$TOOL" status --json 2>/dev/null | jfield measuring)
+		js=$("$TOOL" status --json 2>/dev/null)
+		m=$(printf '%s' "$js" | jfield measuring)
 		i=$((i + 1))
 	done
 	ikt-abi reboot64 a9 bad >/dev/null
 	last=$(gfield last_decision)
 	chk hashing_counted $([ "${m:-0}" -ge 1 ]; echo $?) "measuring=$m polls=$i"
+	# the record names the thread hashing: cat, alive, with its age
+	rec=$(printf '%s' "$js" | grep -o '"kind":"file-measurement","tid":[0-9]*,"pid":[0-9]*,"age_ms":[0-9]*,"thread_alive":true,"comm":"[^"]*","state":"[A-Z]"' | head -n1)
+	printf '%s' "$rec" | grep -q "\"pid\":$cpid,.*\"comm\":\"cat\""
+	chk hashing_record_named $? "record=$(printf '%s' "$rec" | tr -d '"' | tr ',' ';') cat_pid=$cpid"
 	[ "$last" = hashing ]
 	chk hashing_refused $? "last=$last"
 	wait $cpid
@@ -115,6 +121,8 @@ stage1() {
 	m=$(printf '%s' "$st" | jfield measuring)
 	a=$(printf '%s' "$st" | jfield appends_inflight)
 	chk hashing_drained $(( ${m:-1} != 0 || ${a:-1} != 0 )) "measuring=$m appends_inflight=$a read_s=$t0-$t1"
+	printf '%s' "$st" | grep -q '"inflight_records":\[\],"inflight_records_total":0'
+	chk records_drained $? "records=$(printf '%s' "$st" | grep -o '"inflight_records_total":[0-9]*' | tr -d '"')"
 	rm -f /tmp/big
 	ikt_unload
 
