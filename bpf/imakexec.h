@@ -244,4 +244,11 @@ struct ikt_ifkey {
 	__u32 pad;
 };
 
+struct ikt_ifval {
+	__u64 val;		/* appends, measurements: when it entered
+				 * (bpf_ktime_get_ns); loads: load_events */
+	__u64 call;		/* the call's own argument (entry, file, buffer):
+				 * both programs on one entry name it alike */
+};
+
 #endif

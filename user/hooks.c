@@ -65,6 +65,19 @@ static const struct ikt_hook defaults[IKT_HOOK_COUNT] = {
 	     .func = "__x32_compat_sys_kexec_load"),
 	HOOK(IKT_HOOK_CMDLINE, "load_cmdline", "kexec command line (the kernel's copy)",
 	     .func = "ima_kexec_cmdline"),
+	/* the same functions as hooks above: no funcs bit of their own */
+	HOOK(IKT_HOOK_ADD_ENTER2, "add_entry_enter2", "IMA appends (in flight, second program)",
+	     .func = "ima_add_template_entry"),
+	HOOK(IKT_HOOK_ADD_EXIT2, "add_entry_exit2", "IMA appends (second program)",
+	     .func = "ima_add_template_entry"),
+	HOOK(IKT_HOOK_MEASURE_ENTER2, "measure_enter2", "files being hashed (in flight, "
+	     "second program)", .optional = true, .func = "ima_collect_measurement"),
+	HOOK(IKT_HOOK_MEASURE_EXIT2, "measure_exit2", "files hashed (second program)",
+	     .optional = true, .func = "ima_collect_measurement"),
+	HOOK(IKT_HOOK_BUFMEASURE_ENTER2, "bufmeasure_enter2", "buffers being measured "
+	     "(in flight, second program)", .optional = true, .func = "process_buffer_measurement"),
+	HOOK(IKT_HOOK_BUFMEASURE_EXIT2, "bufmeasure_exit2", "buffers measured (second program)",
+	     .optional = true, .func = "process_buffer_measurement"),
 };
 #undef HOOK
 
@@ -74,7 +87,10 @@ static const struct ikt_hook defaults[IKT_HOOK_COUNT] = {
  * of the syscall prefix found + 1 in 3 bits from 24 (0: none recorded,
  * pins of older versions: then x86_64's) */
 #define COPY_BIT0 24
-_Static_assert(IKT_HOOK_COUNT <= COPY_BIT0, "a hook's funcs bit would be a copy candidate's");
+/* hooks from COPY_BIT0 on share a function with an earlier hook, whose
+ * bit they use (func_bit: the first match; test_hooks checks it) */
+#define IKT_HOOKS_OWN_BITS IKT_HOOK_ADD_ENTER2
+_Static_assert(IKT_HOOKS_OWN_BITS <= COPY_BIT0, "a hook's funcs bit would be a copy candidate's");
 #define PREFIX_SHIFT 26
 #define PREFIX_MASK 7u
 _Static_assert(PREFIX_SHIFT + 3 <= 32, "funcs bits overflow");

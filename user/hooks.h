@@ -37,6 +37,14 @@ enum ikt_hook_id {
 	IKT_HOOK_LEGACY_LOAD_IA32,
 	IKT_HOOK_LEGACY_LOAD_X32,
 	IKT_HOOK_CMDLINE,
+	/* appended (guard): the second program on each in-flight entry and
+	 * exit (bpf/inflight.bpf.h: a call is missed only if both are) */
+	IKT_HOOK_ADD_ENTER2,
+	IKT_HOOK_ADD_EXIT2,
+	IKT_HOOK_MEASURE_ENTER2,
+	IKT_HOOK_MEASURE_EXIT2,
+	IKT_HOOK_BUFMEASURE_ENTER2,
+	IKT_HOOK_BUFMEASURE_EXIT2,
 	IKT_HOOK_COUNT,
 };
 
@@ -82,7 +90,8 @@ void ikt_hooks_probe_recorded(struct ikt_hooks *hs, uint32_t funcs, bool bpf_lsm
 static inline bool ikt_hook_is_guard(int id)
 {
 	return (id >= IKT_HOOK_GUARD && id <= IKT_HOOK_PRESEAL_EXIT) ||
-	       (id >= IKT_HOOK_REBOOT_EXIT_IA32 && id <= IKT_HOOK_BUFMEASURE_EXIT);
+	       (id >= IKT_HOOK_REBOOT_EXIT_IA32 && id <= IKT_HOOK_BUFMEASURE_EXIT) ||
+	       (id >= IKT_HOOK_ADD_ENTER2 && id <= IKT_HOOK_BUFMEASURE_EXIT2);
 }
 /* funcs as recorded in pins by versions before the hooks above were
  * appended (config.funcs_valid 1): in today's bit layout */

@@ -44,7 +44,7 @@ int ikt_inflight_open(struct ikt_tracker *t)
 		/* the map this program updates, with the shape it was built with */
 		if (!bpf_obj_get_info_by_fd(fd, &mi, &mlen) && !strcmp(mi.name, "inflight_recs") &&
 		    mi.type == BPF_MAP_TYPE_HASH && mi.key_size == sizeof(struct ikt_ifkey) &&
-		    mi.value_size == sizeof(__u64)) {
+		    mi.value_size == sizeof(struct ikt_ifval)) {
 			t->inflight_fd = fd;
 			ret = 0;
 			break;
@@ -148,7 +148,7 @@ void ikt_inflight_read(const struct ikt_tracker *t, struct ikt_inflight_list *l)
 	now_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
 	/* bounded: the map holds at most max_entries keys */
 	for (unsigned int guard = 0; guard < 65536; guard++) {
-		__u64 v;
+		struct ikt_ifval v;
 
 		if (bpf_map_get_next_key(t->inflight_fd, prev, &next))
 			break;
@@ -164,9 +164,9 @@ void ikt_inflight_read(const struct ikt_tracker *t, struct ikt_inflight_list *l)
 			r->tgid = (uint32_t)(k.tid >> 32);
 			r->kind = k.kind;
 			/* appends and measurements keep when they entered */
-			if (k.kind != IKT_IF_LOAD && v && v <= now_ns) {
+			if (k.kind != IKT_IF_LOAD && v.val && v.val <= now_ns) {
 				r->age_known = true;
-				r->age_ms = (now_ns - v) / 1000000u;
+				r->age_ms = (now_ns - v.val) / 1000000u;
 			}
 			describe(r);
 		}

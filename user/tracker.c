@@ -40,7 +40,8 @@ static bool is_exit_hook(int i)
 	case IKT_HOOK_ADD_EXIT: case IKT_HOOK_MEASURE_EXIT: case IKT_HOOK_BUFMEASURE_EXIT:
 	case IKT_HOOK_FILE_LOAD: case IKT_HOOK_LEGACY_LOAD: case IKT_HOOK_LEGACY_LOAD_IA32:
 	case IKT_HOOK_LEGACY_LOAD_X32: case IKT_HOOK_PRESEAL_EXIT: case IKT_HOOK_REBOOT_EXIT:
-	case IKT_HOOK_REBOOT_EXIT_IA32:
+	case IKT_HOOK_REBOOT_EXIT_IA32: case IKT_HOOK_ADD_EXIT2: case IKT_HOOK_MEASURE_EXIT2:
+	case IKT_HOOK_BUFMEASURE_EXIT2:
 		return true;
 	default:
 		return false;
@@ -98,6 +99,12 @@ static struct bpf_program *prog_of(const struct imakexec_bpf *skel, enum ikt_hoo
 		[IKT_HOOK_LEGACY_LOAD_IA32] = skel->progs.kexec_load_ia32_exit,
 		[IKT_HOOK_LEGACY_LOAD_X32] = skel->progs.kexec_load_x32_exit,
 		[IKT_HOOK_CMDLINE] = skel->progs.load_cmdline,
+		[IKT_HOOK_ADD_ENTER2] = skel->progs.add_entry_enter2,
+		[IKT_HOOK_ADD_EXIT2] = skel->progs.add_entry_exit2,
+		[IKT_HOOK_MEASURE_ENTER2] = skel->progs.measure_enter2,
+		[IKT_HOOK_MEASURE_EXIT2] = skel->progs.measure_exit2,
+		[IKT_HOOK_BUFMEASURE_ENTER2] = skel->progs.bufmeasure_enter2,
+		[IKT_HOOK_BUFMEASURE_EXIT2] = skel->progs.bufmeasure_exit2,
 	};
 
 	return progs[id];

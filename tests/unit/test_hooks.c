@@ -143,6 +143,25 @@ static void test_syscall_prefix_found_at_run_time(void **state)
 	assert_int_equal(again.h[IKT_HOOK_LEGACY_LOAD].status, IKT_HOOK_MISSING);
 }
 
+/* hooks appended past the funcs bits (the second programs) must share
+ * a function with an earlier hook, whose bit stands for them */
+static void test_second_programs_share_a_bit(void **state)
+{
+	struct ikt_hooks hs;
+
+	(void)state;
+	ikt_hooks_probe(&hs, NULL, true);
+	for (int i = IKT_HOOK_ADD_ENTER2; i < IKT_HOOK_COUNT; i++) {
+		int j = 0;
+
+		assert_true(hs.h[i].func[0]);
+		while (j < IKT_HOOK_ADD_ENTER2 && strcmp(hs.h[j].func, hs.h[i].func))
+			j++;
+		assert_true(j < IKT_HOOK_ADD_ENTER2);
+		assert_true(ikt_hook_is_guard(i));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -152,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_no_bpf_lsm),
 		cmocka_unit_test(test_no_btf_traces_nothing),
 		cmocka_unit_test(test_syscall_prefix_found_at_run_time),
+		cmocka_unit_test(test_second_programs_share_a_bit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

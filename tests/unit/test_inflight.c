@@ -36,7 +36,7 @@ static int setup(void **state)
 	(void)state;
 	ikt_tracker_init(&t);
 	t.inflight_fd = bpf_map_create(BPF_MAP_TYPE_HASH, "inflight_recs",
-				       sizeof(struct ikt_ifkey), sizeof(__u64), 64, NULL);
+				       sizeof(struct ikt_ifkey), sizeof(struct ikt_ifval), 64, NULL);
 	return 0;
 }
 
@@ -50,8 +50,9 @@ static int teardown(void **state)
 static void put(uint32_t tgid, uint32_t tid, uint32_t kind, uint64_t val)
 {
 	struct ikt_ifkey k = { .tid = (uint64_t)tgid << 32 | tid, .kind = kind };
+	struct ikt_ifval v = { .val = val, .call = 0xffff888000001000ull };
 
-	assert_int_equal(bpf_map_update_elem(t.inflight_fd, &k, &val, BPF_NOEXIST), 0);
+	assert_int_equal(bpf_map_update_elem(t.inflight_fd, &k, &v, BPF_NOEXIST), 0);
 }
 
 #define NEED_MAP() do { if (t.inflight_fd < 0) skip(); } while (0)	/* not root */

@@ -24,7 +24,7 @@ stage1() {
 	wait $b; rb=$?
 	chk storms_ran $(( ra + rb )) "$(tr ' ' '\n' </tmp/la.out | grep -E '^(n|per_s)=' | tr '\n' ',')"
 	st=$("$TOOL" status --json 2>/dev/null)
-	for p in add_entry_enter add_entry_exit measure_enter measure_exit preseal_exit; do
+	for p in add_entry_enter add_entry_enter2 add_entry_exit add_entry_exit2 measure_enter measure_enter2 measure_exit measure_exit2 preseal_exit; do
 		m=$(printf '%s' "$st" | sed -n "s/.*\"program\":\"$p\",[^}]*\"recursion_misses\":\([0-9a-z]*\).*/\1/p")
 		ikt event=misses program=$p recursion_misses=$m
 	done
