@@ -5,6 +5,8 @@
 #ifndef IKT_GUARD_BPF_H
 #define IKT_GUARD_BPF_H
 
+#include "guard_decide.h"
+
 /* ABI constants (uapi and the x86 syscall tables), fixed by the ABI */
 #define CAP_SYS_BOOT		22
 #define PROT_EXEC		0x4
@@ -89,64 +91,41 @@ static __always_inline bool in_reboot_kexec(void)
 	return BPF_CORE_READ(t, thread_info.status) & TS_COMPAT ? ia32 : x64;
 }
 
-/* Would the next kernel's log replay PCR 10 if the kexec ran now? */
+/* Would the next kernel's log replay PCR 10 if the kexec ran now? Gather
+ * what the decision needs from the kernel (IMA's list length `len`, read
+ * by the caller, the kexec_image the kernel would execute, IMA's list
+ * mutex and binary_runtime_size) and from our maps, then decide with the
+ * pure function the host unit test checks (guard_decide.h). The reads keep
+ * the order of the checks: the list length, then the in-flight counters,
+ * then the list mutex, then the bytes a copy needs. */
 static __always_inline __u32 guard_judge(struct ikt_state *s,
 					 const struct ikt_config *c, __s64 len)
 {
-	const struct ikt_snapshot *snap = &s->snap;
-	__u32 st = s->kexec_state;
-	__u64 brs = 0, img = kexec_image_now();
-	bool seen = bpf_ksym_exists(kexec_image);
+	struct ikt_guard_in in = {};
 
-	if (s->sealed)		/* another allowed kexec is under way */
-		return IKT_G_BUSY;
-	if (s->loads_inflight)
-		return IKT_G_LOAD_INFLIGHT;
-	if (!(s->touched & IKT_SLOT_NORMAL))
-		st = (c->preloaded & IKT_SLOT_NORMAL) ? IKT_KEXEC_PRELOADED : IKT_KEXEC_NONE;
-	/* what the kernel will execute, not what was traced, decides whether
-	 * there is an image: one loaded by a way the tracker did not see (or
-	 * while attach ran) is not judged as "none" */
-	if (seen && !img)
-		return IKT_G_OK_NO_IMAGE;
-	if (st == IKT_KEXEC_NONE)
-		return !seen ? IKT_G_OK_NO_IMAGE :
-		       (s->touched & IKT_SLOT_NORMAL) ? IKT_G_IMAGE_UNKNOWN : IKT_G_PRELOADED;
-	if (st == IKT_KEXEC_UNKNOWN ||
-	    (seen && st != IKT_KEXEC_PRELOADED && img != s->image_ptr))
-		return IKT_G_IMAGE_UNKNOWN;
-	if (len < 0)
-		return IKT_G_NO_COUNT;
-	if (s->inflight || s->inflight_untracked)
-		return IKT_G_INFLIGHT;
-	if (s->hashing || s->hashing_untracked)
-		return IKT_G_HASHING;
-	if (list_mutex_busy())
-		return IKT_G_INFLIGHT;
-	if (st == IKT_KEXEC_PRELOADED)
-		return IKT_G_PRELOADED;
-	if (c->carry_mode == IKT_CARRY_NONE)
-		return c->carry_valid && c->carry_count == (__u64)len ?
-		       IKT_G_OK_CARRIED : IKT_G_NOT_CARRIED;
-	if (st == IKT_KEXEC_LEGACY)
-		return IKT_G_LEGACY;
-	if (!snap->valid)
-		return c->carry_mode == IKT_CARRY_EXECUTE ?
-		       IKT_G_SEGMENT_UNKNOWN : IKT_G_NO_SNAPSHOT;
-	if (c->carry_mode == IKT_CARRY_EXECUTE) {
-		brs = list_bytes();
-		if (!brs)
-			return IKT_G_SEGMENT_UNKNOWN;
-		/* the kernel's own size of the copy: records + header, and
-		 * the kexec_execute record it appends before copying */
-		brs += sizeof(struct ima_kexec_hdr___local);
-		brs += ikt_exec_record_bytes(s->kexec_rec_bytes, s->kexec_rec_digits,
-					     snap->segment_size, brs, (__u64)len);
-		return brs > snap->segment_size ? IKT_G_OVERFLOW : IKT_G_OK_COPY;
-	}
-	if (snap->bytes >= snap->segment_size)
-		return IKT_G_SEGMENT_FULL;
-	return snap->count == (__u64)len ? IKT_G_OK_SNAPSHOT : IKT_G_GAP;
+	in.len = len;
+	in.image = kexec_image_now();
+	in.image_seen = bpf_ksym_exists(kexec_image);
+	in.sealed = s->sealed;
+	in.loads_inflight = s->loads_inflight;
+	in.kexec_state = s->kexec_state;
+	in.touched = s->touched;
+	in.preloaded = c->preloaded;
+	in.image_traced = s->image_ptr;
+	in.inflight = s->inflight;
+	in.inflight_untracked = s->inflight_untracked;
+	in.hashing = s->hashing;
+	in.hashing_untracked = s->hashing_untracked;
+	in.mutex_busy = list_mutex_busy();
+	in.carry_mode = c->carry_mode;
+	in.carry_valid = c->carry_valid;
+	in.carry_count = c->carry_count;
+	in.snap = s->snap;
+	in.list_bytes = list_bytes();
+	in.hdr_bytes = sizeof(struct ima_kexec_hdr___local);
+	in.kexec_rec_bytes = s->kexec_rec_bytes;
+	in.kexec_rec_digits = s->kexec_rec_digits;
+	return ikt_guard_decide(&in);
 }
 
 SEC("lsm/capable")
