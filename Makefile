@@ -15,7 +15,7 @@ SHUTDOWNDIR ?= /usr/lib/systemd/system-shutdown
 CFLAGS ?= -g -O2
 CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
 # the tool: everything in user/ sees the skeleton, bpf/ and the IMA library
-CPPFLAGS += -I$(OUTPUT) -Ibpf -Iuser -Iuser/ima -Iuser/evidence
+CPPFLAGS += -I$(OUTPUT) -Ibpf -Iuser -Iuser/ima -Iuser/evidence -Iuser/exec
 # tpm2-tss: ESAPI and the TCTI loader for evidence / ak create (tpm.c),
 # tss2-mu for parsing quotes (verify --evidence needs no TPM)
 TSS_LDLIBS := -ltss2-esys -ltss2-tctildr -ltss2-mu -ltss2-rc
@@ -36,7 +36,9 @@ SAN_LIBIMA := $(OUTPUT)/asan/libima.a
 FUZZ_LIBIMA := $(OUTPUT)/fuzz/libima.a
 # user/evidence/: the evidence file, quote checks and the TPM side
 EV_SRCS := $(wildcard user/evidence/*.c)
-LIB_SRCS := $(filter-out user/main.c,$(wildcard user/*.c)) $(EV_SRCS)
+# user/exec/: what `exec` does besides its command (reload, unload, waits)
+EXEC_SRCS := $(wildcard user/exec/*.c)
+LIB_SRCS := $(filter-out user/main.c,$(wildcard user/*.c)) $(EV_SRCS) $(EXEC_SRCS)
 LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(LIB_SRCS))
 SAN_OBJS := $(patsubst user/%.c,$(OUTPUT)/asan/%.o,$(LIB_SRCS))
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
@@ -96,7 +98,7 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-$(OUTPUT)/user/%.o: user/%.c $(wildcard user/*.h user/ima/*.h user/evidence/*.h) bpf/imakexec.h $(SKELS)
+$(OUTPUT)/user/%.o: user/%.c $(wildcard user/*.h user/ima/*.h user/evidence/*.h user/exec/*.h) bpf/imakexec.h $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
@@ -151,7 +153,7 @@ $(filter-out $(IMA_TESTS) $(BPF_TESTS),$(TESTS)): $(OUTPUT)/tests/%: tests/unit/
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $^ $(LDLIBS) -lcmocka -o $@
 
-$(OUTPUT)/asan/%.o: user/%.c $(wildcard user/*.h user/ima/*.h user/evidence/*.h) bpf/imakexec.h $(SKELS)
+$(OUTPUT)/asan/%.o: user/%.c $(wildcard user/*.h user/ima/*.h user/evidence/*.h user/exec/*.h) bpf/imakexec.h $(SKELS)
 	$(call msg,CC-SAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
