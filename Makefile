@@ -281,9 +281,11 @@ install: all
 # SOURCE_DATE_EPOCH from the last commit), then tests/deb/run checks its
 # contents and maintainer scripts. Needs debhelper, dpkg-dev (and the
 # Build-Depends); not part of make check. README: "Debian package".
+# make deb SUITE=trixie: the package for Debian 13, built in a cached
+# trixie build chroot (scripts/build-chroot), in $(OUTPUT)/deb-trixie.
 .PHONY: deb
 deb:
-	$(Q)scripts/mkdeb $(abspath $(OUTPUT))/deb
+	$(Q)scripts/mkdeb $(if $(SUITE),--suite $(SUITE) $(abspath $(OUTPUT))/deb-$(SUITE),$(abspath $(OUTPUT))/deb)
 
 clean:
 	rm -rf $(OUTPUT)

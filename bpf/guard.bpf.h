@@ -105,7 +105,7 @@ static __always_inline __u32 guard_judge(struct ikt_state *s,
 
 	in.len = len;
 	in.image = kexec_image_now();
-	in.image_seen = bpf_ksym_exists(kexec_image);
+	in.image_seen = bpf_ksym_exists(&kexec_image);
 	in.sealed = s->sealed;
 	in.loads_inflight = s->loads_inflight;
 	in.kexec_state = s->kexec_state;

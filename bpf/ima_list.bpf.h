@@ -11,7 +11,7 @@
 #define SEQ_WALK 16
 
 #ifndef bpf_ksym_exists	/* libbpf >= 1.2 has it */
-#define bpf_ksym_exists(sym) (!!(&(sym)))
+#define bpf_ksym_exists(sym) (!!(sym))
 #endif
 
 /* IMA's own list and counters (security/integrity/ima/ima_queue.c),
@@ -50,7 +50,7 @@ static __always_inline __u64 list_bytes(void)
 {
 	__u64 a = 0, b = 0;
 
-	if (!bpf_ksym_exists(binary_runtime_size))
+	if (!bpf_ksym_exists(&binary_runtime_size))
 		return 0;
 	if (!bpf_core_enum_value_exists(enum binary_lists___ikt, BINARY_STAGED___ikt))
 		return bpf_probe_read_kernel(&a, sizeof(a), &binary_runtime_size) ? 0 : a;
@@ -73,7 +73,7 @@ static __always_inline bool list_mutex_busy(void)
 {
 	const struct mutex *m = (const void *)&ima_extend_list_mutex;
 
-	if (!bpf_ksym_exists(ima_extend_list_mutex))
+	if (!bpf_ksym_exists(&ima_extend_list_mutex))
 		return false;
 	if (BPF_CORE_READ(m, owner.counter))
 		return true;
@@ -95,10 +95,10 @@ static __always_inline __s64 ima_len(void)
 	const char *p = NULL;
 	__s64 v = -1;
 
-	if (bpf_core_type_exists(struct ima_h_table) && bpf_ksym_exists(ima_htable))
+	if (bpf_core_type_exists(struct ima_h_table) && bpf_ksym_exists(&ima_htable))
 		p = (const char *)&ima_htable + bpf_core_field_offset(struct ima_h_table, len);
 	else if (bpf_core_enum_value_exists(enum binary_lists___ikt, BINARY___ikt) &&
-		 bpf_ksym_exists(ima_num_records))
+		 bpf_ksym_exists(&ima_num_records))
 		p = (const char *)&ima_num_records + binary_off(bpf_core_type_size(atomic_long_t));
 	if (!p || bpf_probe_read_kernel(&v, sizeof(v), p))
 		return -1;
@@ -120,7 +120,7 @@ static __always_inline __s64 entry_seq(const struct ima_template_entry *entry)
 	__u32 later = bpf_core_field_offset(struct ima_queue_entry, later);
 	__u32 eoff = bpf_core_field_offset(struct ima_queue_entry, entry);
 
-	if (!bpf_ksym_exists(ima_measurements))
+	if (!bpf_ksym_exists(&ima_measurements))
 		return -1;
 	for (int t = 0; t < 3; t++) {
 		struct list_head *tail = list_prev(head), *p;

@@ -288,7 +288,7 @@ static __always_inline __u64 kexec_image_now(void)
 {
 	__u64 p = 0;
 
-	if (!bpf_ksym_exists(kexec_image) ||
+	if (!bpf_ksym_exists(&kexec_image) ||
 	    bpf_probe_read_kernel(&p, sizeof(p), &kexec_image))
 		return 0;
 	return p;

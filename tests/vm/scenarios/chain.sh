@@ -1,4 +1,5 @@
 # IKT-DISK: 64
+# IKT-SET: light
 # IKT-RUNVM: --smp 2 --timeout 900
 # IKT-COST: 200
 # chain: kexecs in a row (ikt.hops=, default 3; make bench runs 21), each

@@ -1,4 +1,5 @@
 # IKT-EXPECT: none snapshot full
+# IKT-SET: light
 # IKT-DISK: 64
 # IKT-COST: 120
 # IKT-RUNVM: --allow-reboot

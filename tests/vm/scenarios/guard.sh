@@ -1,4 +1,5 @@
 # IKT-EXPECT: none snapshot
+# IKT-SET: light
 # guard: the in-kernel kexec guard on kernels whose next log would not
 # replay (stock: no CONFIG_IMA_KEXEC; baseline: load snapshot). One boot, no
 # kexec happens; each step is an "IKT check=" line:

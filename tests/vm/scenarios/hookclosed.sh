@@ -1,4 +1,5 @@
 # IKT-EXPECT: none snapshot full
+# IKT-SET: light
 # IKT-COST: 60
 # IKT-CHECKS: hook_unloads_unguarded kexec_after_hook_fails hook_fail_open_keeps
 # hookclosed: the systemd-shutdown hook fails closed (issue 23.6). One boot,
