@@ -1,3 +1,4 @@
+# IKT-CHECK-KERNELS: stock,unstable
 # busyattach: attach while every vCPU keeps appending measurements. One
 # ikt-burst storm per vCPU (ikt.storms=) runs throughout; ROUNDS rounds of attach (timed in the
 # guest), then detach except after the last. When the storms are over the
