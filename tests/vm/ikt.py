@@ -288,9 +288,10 @@ def analyse(log, facts, kernel="", sc=""):
     # leaves that record in the TPM only. It is rebuilt from s1 (payload:
     # the last load's segment size or 0, the list's size and count). Our
     # patch measures it too (same payload), and a next kernel that cannot
-    # restore the list (restoremem) leaves it in the TPM only as well.
+    # restore the list (restoremem, restorehdr) leaves it in the TPM only
+    # as well.
     mids = [[]]
-    if kernel == "mainline" or (kernel == "patched" and sc == "restoremem"):
+    if kernel == "mainline" or (kernel == "patched" and sc in ("restoremem", "restorehdr")):
         loads = kexec_records(s1, "kexec_load")
         seg = loads[-1][1]["kexec_segment_size"] if loads and loads[-1][1] else 0
         payload = ("kexec_segment_size=%d;ima_binary_runtime_size=%d;"
@@ -383,13 +384,21 @@ def kexec_records(entries, name):
 
 
 def payload_problems(what, entries, idx, pay, page):
-    """The payload describes the list before the record itself."""
+    """The payload describes the list before the record itself: exactly
+    for kexec_execute (our patch appends it with the list suspended for
+    every other task), for kexec_load a prefix of it (other CPUs may
+    append between reading the list and appending the record: its count
+    is a lower bound of its position; size and count are read together,
+    so the size is that prefix's)."""
     if pay is None:
         return ["%s_payload_malformed" % what]
     p = []
-    if pay["ima_runtime_measurements_count"] != idx:
-        p.append("%s_count_%d_position_%d" % (what, pay["ima_runtime_measurements_count"], idx))
-    size = KHDR_SIZE + sum(record_size(e) for e in entries[:idx])
+    n = pay["ima_runtime_measurements_count"]
+    if what == "kexec_load" and n > idx:
+        p.append("%s_count_%d_beyond_position_%d" % (what, n, idx))
+    if what != "kexec_load" and n != idx:
+        p.append("%s_count_%d_position_%d" % (what, n, idx))
+    size = KHDR_SIZE + sum(record_size(e) for e in entries[:min(n, idx)])
     if pay["ima_binary_runtime_size"] != size:
         p.append("%s_binary_size_%d_expected_%d" % (what, pay["ima_binary_runtime_size"], size))
     if pay["kexec_segment_size"] % page:
@@ -460,7 +469,7 @@ def segment_margin(kernel, kconfig, page, cmdline_kb=None):
     return kb * 1024
 
 
-# bytes our 6.1 patch (0006) reserves in a normal image's segment for the
+# bytes our 6.1 patch (0010) reserves in a normal image's segment for the
 # kexec_load and kexec_execute records, appended after the segment is sized:
 # 2 * IMA_KEXEC_EVENT_MAX_SIZE (mirrored here; kexecevents and overflow fail
 # when the kernel's sizes differ from the formula)
@@ -583,8 +592,9 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems, kernel="", kco
                  and e.get("mode") == "crash" and e.get("rc") == "0"]
         want = int(crash[-1]["count"]) if crash else -1
         # upstream (mainline) gives crash images no list at all
-        # (ima_add_kexec_buffer returns for KEXEC_TYPE_CRASH)
-        if kernel == "mainline":
+        # (ima_add_kexec_buffer returns for KEXEC_TYPE_CRASH), and so does
+        # our series since it took that change (patch 0003)
+        if kernel in ("mainline", "patched"):
             want = 0
         facts.add("crash_load_count", want)
         if r["carried"] != want:
@@ -665,6 +675,44 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems, kernel="", kco
             facts.add("restore_error", "yes" if re.search(r"ima: .*(restor|invalid|Error)", raw, re.I) else "no")
         elif "kexec execute: measurement list does not fit" not in raw:
             problems.append("no_does_not_fit_error_on_console")
+
+
+def restorehdr_checks(log, log_path, r, facts, problems):
+    """restorehdr.sh: the test module rewrote the header after IMA's copy
+    (its console line), the next kernel booted, refused the list with the
+    series' message (and the generic "Failed to restore"), and started a
+    fresh list (carried 0, checked with the generic expectations)."""
+    raw = console_text(log_path)
+    m = re.search(r"ikt_khdr: header version (\d+) count (\d+) buffer_size (\d+) -> (\d+) \(segment (\d+)\)", raw)
+    if not m:
+        problems.append("no_ikt_khdr_header_line(the_module_did_not_rewrite_the_header)")
+    else:
+        count, old, new, seg = (int(m.group(i)) for i in (2, 3, 4, 5))
+        facts.add("khdr_count", count)
+        facts.add("khdr_buffer_size", "%d->%d" % (old, new))
+        facts.add("khdr_segment", seg)
+        # the header IMA wrote at execute: every stage-1 record (and the
+        # kexec_execute record) in a buffer that fits the segment
+        if count != len(r["s1"]) + 1:
+            problems.append("header_count_%d_not_s1_%d_plus_kexec_execute" % (count, len(r["s1"])))
+        if not old <= seg < new:
+            problems.append("header_not_corrupted_beyond_the_segment(%d,%d,%d)" % (old, seg, new))
+    rh = [kv for kv in log["lines"] if "restorehdr" in kv]
+    if not rh:
+        problems.append("next_kernel_did_not_report(booted?)")
+        return
+    rh = rh[-1]
+    for k in ("refused", "failed", "outside"):
+        facts.add("next_" + k, rh.get(k))
+    if rh.get("refused", "0") == "0":
+        problems.append("no_'measurement_list_header_claims'_message_in_the_next_kernel")
+    if rh.get("failed", "0") == "0":
+        problems.append("no_'Failed_to_restore_the_measurement_list'_in_the_next_kernel")
+    if rh.get("outside", "0") != "0":
+        problems.append("buffer_outside_memory(the_range_check_fired_instead)")
+    s2 = r.get("s2") or []
+    if not s2 or s2[0]["file"] != "boot_aggregate":
+        problems.append("next_list_does_not_start_with_its_own_boot_aggregate")
 
 
 def digits(v):
@@ -1192,8 +1240,9 @@ def check(args):
                 if r.get("union_%s" % bank) is False:
                     problems.append("tpm_pcr10_%s_not_s1_plus_new(harness_accounting_wrong)" % bank)
             exp = expected_carried(args.expect, r)
-            # the next kernel cannot reach the segment (mem=): nothing crosses
-            if sc == "restoremem" and exp is not None:
+            # the next kernel cannot reach the segment (mem=), or refuses
+            # its header (restorehdr): nothing crosses
+            if sc in ("restoremem", "restorehdr") and exp is not None:
                 exp = 0
             # exec re-snapshots (or carries) at the last moment: the whole list
             if (sc in EXEC_SCENARIOS or (sc == "evidence" and args.expect != "none")) and \
@@ -1242,6 +1291,8 @@ def check(args):
             # the check must have fired: a segment below 1 GiB tests nothing
             if rm.get("outside", "0") == "0":
                 problems.append("no_'lies_outside_available_memory'_(segment_inside_mem=_or_no_check)")
+    if sc == "restorehdr":
+        restorehdr_checks(log, args.log, r, facts, problems)
     if sc == "crash":
         crash = [e for e in loads if e.get("mode") == "crash"]
         # the scenario asks for crashkernel= itself: a failed load is a failure
