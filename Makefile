@@ -244,7 +244,7 @@ vmcheck: all
 # linux-source-7.x with CONFIG_IMA_KEXEC, built here if not cached).
 matrix: all
 	$(Q)scripts/install-deps --vm
-	$(Q)IKT_BUILD_MAINLINE=1 tests/vm/run -j 2 --all --kernel $(VM_KERNELS)
+	$(Q)IKT_BUILD_MAINLINE=1 tests/vm/run -j 2 --all --kernel $(VM_KERNELS),deb13
 	$(Q)scripts/patch-prefixes
 
 # Test kernels, cached (cold: ~34 min baseline, a few minutes patched on 2 cores)

@@ -1,10 +1,10 @@
 # IKT-EXPECT: full unknown
 # IKT-CMDLINE: crashkernel=192M
 # kdump (patched kernel only): kexec -s -p, measurements, then a panic
-# (sysrq c). The crash kernel must receive the list as of the crash load,
-# exactly as on an unpatched 6.1 (the patches leave crash images alone: no
-# margin, no execute-time copy, segment still covered by the purgatory
-# digest, no ima_kexec events), and purgatory must accept the image.
+# (sysrq c). The crash kernel must receive no list (patch 0003, upstream's
+# "ima: do not copy measurement list to kdump kernel": a crash kernel's list
+# can never match the PCRs; the judge expects 0 carried), must boot, and
+# purgatory must accept the image.
 stage1() {
 	if ! ikt_load crash1 crash; then
 		ikt "skip=crash_load_failed(crashkernel_reservation?)"

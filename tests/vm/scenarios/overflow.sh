@@ -12,7 +12,7 @@
 #            upstream's CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB (0 = half a page),
 #            both from the kernel's config in /boot/config
 #   reserve  our patch's room for its kexec_load and kexec_execute records
-#            (2 * 512 bytes, IMA_KEXEC_EVENT_MAX_SIZE in patch 0006; the
+#            (2 * 512 bytes, IMA_KEXEC_EVENT_MAX_SIZE in patch 0010; the
 #            kernel config has CONFIG_IMA_KEXEC_MARGIN_KB), upstream: none
 #   segment  ALIGN(list at the segment's sizing + 24-byte header + margin
 #            + reserve, page); the list at the sizing is the list right after the load
@@ -31,7 +31,7 @@
 # record + stage 2's new entries, and stage 1 printed the "does not fit"
 # error (our patch; upstream's behaviour is reported).
 HDR=24	# struct ima_kexec_hdr
-OURS_RESERVE=1024	# 2 * IMA_KEXEC_EVENT_MAX_SIZE (kernel/patches/6.1/0006)
+OURS_RESERVE=1024	# 2 * IMA_KEXEC_EVENT_MAX_SIZE (kernel/patches/6.1/0010)
 
 stage1() {
 	page=$(awk '$1 == "KernelPageSize:" { print $2 * 1024; exit }' /proc/self/smaps)

@@ -10,7 +10,7 @@
 # for that, so it lands near 2 GiB.
 # Without a range check, x86's restore reads __va() of an unmapped address
 # and the next kernel faults at boot (baseline 6.1, unpatched); with it
-# (our patch 0007, upstream's own check on mainline) the next kernel says
+# (our patch 0011, upstream's own check on mainline) the next kernel says
 # the buffer "lies outside available memory", restores nothing and boots
 # with a fresh list. The host checks: the next kernel booted, said so,
 # kept none of stage 1's entries, and its TPM is stage 1 + its own list.
