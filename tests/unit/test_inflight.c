@@ -4,6 +4,7 @@
  * exist, and more than are described. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -53,6 +54,26 @@ static void put(uint32_t tgid, uint32_t tid, uint32_t kind, uint64_t val)
 	struct ikt_ifval v = { .val = val, .call = 0xffff888000001000ull };
 
 	assert_int_equal(bpf_map_update_elem(t.inflight_fd, &k, &v, BPF_NOEXIST), 0);
+}
+
+/* the print lines (when print) then the JSON object, in one string */
+static char *render(const struct ikt_inflight_list *l, bool print)
+{
+	struct json_writer w;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	if (print)
+		ikt_inflight_print(f, l, "  ");
+	jw_init(&w, f);
+	jw_object_start(&w);
+	ikt_inflight_json(&w, l);
+	jw_object_end(&w);
+	jw_finish(&w);
+	fclose(f);
+	return buf;
 }
 
 #define NEED_MAP() do { if (t.inflight_fd < 0) skip(); } while (0)	/* not root */
@@ -120,10 +141,7 @@ static void test_gone_thread_and_load(void **state)
 static void test_bounded_and_json(void **state)
 {
 	struct ikt_inflight_list l;
-	struct json_writer w;
-	char *buf = NULL, *p;
-	size_t len = 0;
-	FILE *f;
+	char *buf, *p;
 
 	(void)state;
 	NEED_MAP();
@@ -132,15 +150,7 @@ static void test_bounded_and_json(void **state)
 	ikt_inflight_read(&t, &l);
 	assert_int_equal(l.total, IKT_INFLIGHT_SHOW + 4);
 	assert_int_equal(l.shown, IKT_INFLIGHT_SHOW);
-	f = open_memstream(&buf, &len);
-	assert_non_null(f);
-	ikt_inflight_print(f, &l, "  ");
-	jw_init(&w, f);
-	jw_object_start(&w);
-	ikt_inflight_json(&w, &l);
-	jw_object_end(&w);
-	jw_finish(&w);
-	fclose(f);
+	buf = render(&l, true);
 	assert_non_null(strstr(buf, "  ... and 4 more\n"));
 	p = strstr(buf, "{\"inflight_records\":[{\"kind\":\"append\",\"tid\":");
 	assert_non_null(p);
@@ -153,23 +163,14 @@ static void test_not_read(void **state)
 {
 	struct ikt_tracker none;
 	struct ikt_inflight_list l;
-	struct json_writer w;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
+	char *buf;
 
 	(void)state;
 	ikt_tracker_init(&none);
 	assert_int_equal(ikt_inflight_open(&none), -ENOENT);	/* no program known */
 	ikt_inflight_read(&none, &l);
 	assert_false(l.known);
-	f = open_memstream(&buf, &len);
-	jw_init(&w, f);
-	jw_object_start(&w);
-	ikt_inflight_json(&w, &l);
-	jw_object_end(&w);
-	jw_finish(&w);
-	fclose(f);
+	buf = render(&l, false);
 	assert_non_null(strstr(buf, "{\"inflight_records\":null,\"inflight_records_total\":null}"));
 	free(buf);
 }
