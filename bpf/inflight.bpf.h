@@ -123,34 +123,43 @@ static __always_inline void if_thread_exit(struct ikt_state *s, __u64 tid)
 	}
 }
 
+/* a program's whole body: this thread enters call of kind now, or returns */
+static __always_inline void if_enter_now(__u32 kind, __u64 call)
+{
+	struct ikt_state *s = get_state();
+
+	if (s)
+		if_enter(s, kind, bpf_ktime_get_ns(), call);
+}
+
+static __always_inline void if_exit_now(__u32 kind)
+{
+	struct ikt_state *s = get_state();
+
+	if (s)
+		if_exit(s, kind, NULL);
+}
+
 SEC("fentry/ima_add_template_entry")
 int BPF_PROG(add_entry_enter, struct ima_template_entry *entry)
 {
-	struct ikt_state *s = get_state();
-
-	if (s)
-		if_enter(s, IKT_IF_APPEND, bpf_ktime_get_ns(), (__u64)entry);
+	if_enter_now(IKT_IF_APPEND, (__u64)entry);
 	return 0;
 }
 
-/* the second program on the append's entry and exit (guard) */
+/* the second program on the append's entry and exit (guard); the first
+ * exit is add_entry_exit in imakexec.bpf.c */
 SEC("fentry/ima_add_template_entry")
 int BPF_PROG(add_entry_enter2, struct ima_template_entry *entry)
 {
-	struct ikt_state *s = get_state();
-
-	if (s)
-		if_enter(s, IKT_IF_APPEND, bpf_ktime_get_ns(), (__u64)entry);
+	if_enter_now(IKT_IF_APPEND, (__u64)entry);
 	return 0;
 }
 
 SEC("fexit/ima_add_template_entry")
 int BPF_PROG(add_entry_exit2)
 {
-	struct ikt_state *s = get_state();
-
-	if (s)
-		if_exit(s, IKT_IF_APPEND, NULL);
+	if_exit_now(IKT_IF_APPEND);
 	return 0;
 }
 
@@ -160,53 +169,72 @@ int BPF_PROG(add_entry_exit2)
  * attaches to before 6.6) and a buffer's whole measurement
  * (process_buffer_measurement, 10 arguments on 6.1: attached where the
  * kernel can). Optional: status says which are attached. Two programs on
- * each entry and exit (above); a call is named by its file or buffer. */
-#define IKT_MEASURE_PROGS(sfx)								\
-SEC("fentry/ima_collect_measurement")							\
-int BPF_PROG(measure_enter##sfx, void *iint, struct file *file)			\
-{											\
-	struct ikt_state *s = get_state();						\
-											\
-	if (s)										\
-		if_enter(s, IKT_IF_HASH_FILE, bpf_ktime_get_ns(), (__u64)file);		\
-	return 0;									\
-}											\
-											\
-SEC("fexit/ima_collect_measurement")							\
-int BPF_PROG(measure_exit##sfx)								\
-{											\
-	struct ikt_state *s = get_state();						\
-											\
-	if (s)										\
-		if_exit(s, IKT_IF_HASH_FILE, NULL);					\
-	return 0;									\
-}											\
-											\
-SEC("fentry/process_buffer_measurement")						\
-int BPF_PROG(bufmeasure_enter##sfx)							\
-{											\
-	struct ikt_state *s = get_state();						\
-	__u64 buf = 0;									\
-											\
-	/* const void *: 6.1's verifier types no void pointer argument */		\
-	bpf_get_func_arg(ctx, 2, &buf);							\
-	if (s)										\
-		if_enter(s, IKT_IF_HASH_BUF, bpf_ktime_get_ns(), buf);			\
-	return 0;									\
-}											\
-											\
-SEC("fexit/process_buffer_measurement")							\
-int BPF_PROG(bufmeasure_exit##sfx)							\
-{											\
-	struct ikt_state *s = get_state();						\
-											\
-	if (s)										\
-		if_exit(s, IKT_IF_HASH_BUF, NULL);					\
-	return 0;									\
+ * each entry and exit (above); a call is named by its file or buffer
+ * (process_buffer_measurement's const void *buf through bpf_get_func_arg:
+ * 6.1's verifier types no void pointer argument). */
+SEC("fentry/ima_collect_measurement")
+int BPF_PROG(measure_enter, void *iint, struct file *file)
+{
+	if_enter_now(IKT_IF_HASH_FILE, (__u64)file);
+	return 0;
 }
 
-IKT_MEASURE_PROGS()
-IKT_MEASURE_PROGS(2)
+SEC("fentry/ima_collect_measurement")
+int BPF_PROG(measure_enter2, void *iint, struct file *file)
+{
+	if_enter_now(IKT_IF_HASH_FILE, (__u64)file);
+	return 0;
+}
+
+SEC("fexit/ima_collect_measurement")
+int BPF_PROG(measure_exit)
+{
+	if_exit_now(IKT_IF_HASH_FILE);
+	return 0;
+}
+
+SEC("fexit/ima_collect_measurement")
+int BPF_PROG(measure_exit2)
+{
+	if_exit_now(IKT_IF_HASH_FILE);
+	return 0;
+}
+
+static __always_inline __u64 buf_arg(void *ctx)
+{
+	__u64 buf = 0;
+
+	bpf_get_func_arg(ctx, 2, &buf);
+	return buf;
+}
+
+SEC("fentry/process_buffer_measurement")
+int BPF_PROG(bufmeasure_enter)
+{
+	if_enter_now(IKT_IF_HASH_BUF, buf_arg(ctx));
+	return 0;
+}
+
+SEC("fentry/process_buffer_measurement")
+int BPF_PROG(bufmeasure_enter2)
+{
+	if_enter_now(IKT_IF_HASH_BUF, buf_arg(ctx));
+	return 0;
+}
+
+SEC("fexit/process_buffer_measurement")
+int BPF_PROG(bufmeasure_exit)
+{
+	if_exit_now(IKT_IF_HASH_BUF);
+	return 0;
+}
+
+SEC("fexit/process_buffer_measurement")
+int BPF_PROG(bufmeasure_exit2)
+{
+	if_exit_now(IKT_IF_HASH_BUF);
+	return 0;
+}
 
 /* A kexec load passed its LSM hook (kernel_load_data for kexec_load in
  * every ABI, kernel_read_file for kexec_file_load): counted in flight

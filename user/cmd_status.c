@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "env.h"
 #include "exitcodes.h"
+#include "inflight.h"
 #include "status_report.h"
 #include "tracker.h"
 
@@ -44,8 +45,10 @@ int cmd_status(int argc, char **argv)
 	if (ret == IKT_EXIT_NOTATTACHED)
 		p_err("not attached (nothing pinned in %s): "
 			"run 'imakexec-trace attach'", IKT_PIN_DIR);
-	else if (!ret)
+	else if (!ret) {
+		ikt_inflight_open(&t);	/* best effort: the records are listed if found */
 		ret = ikt_status_report(stdout, &t, &env, json);
+	}
 	ikt_tracker_close(&t);
 	return ret;
 }

@@ -13,7 +13,6 @@
 #include "errors.h"
 #include "exitcodes.h"
 #include "imakexec.skel.h"
-#include "inflight.h"
 #include "pindir.h"
 #include "tracker.h"
 
@@ -235,7 +234,6 @@ int ikt_tracker_open_pinned(struct ikt_tracker *t, const struct ikt_env *env,
 				 "available but not attached (no pinned link)");
 		}
 	}
-	ikt_inflight_open(t);	/* best effort: status and exec list the records */
 out:
 	ikt_pindir_close(&d);
 	return ret;

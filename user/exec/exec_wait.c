@@ -81,6 +81,7 @@ void exec_list_inflight(struct exec_ctx *x, struct ikt_inflight_list *keep)
 	struct ikt_inflight_list mine, *l = keep ? keep : &mine;
 	char line[1024];
 
+	ikt_inflight_open(&x->t);	/* only when something did not drain */
 	ikt_inflight_read(&x->t, l);
 	for (unsigned int i = 0; i < l->shown; i++) {
 		ikt_inflight_line(&l->r[i], line, sizeof(line));
