@@ -455,7 +455,7 @@ def segment_margin(kernel, kconfig, page, cmdline_kb=None):
     0 = half a page, no boot parameter. Our 6.1 patch:
     CONFIG_IMA_KEXEC_MARGIN_KB taken as is (0 = none; before the rename it
     was CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB with that meaning), and
-    ima_kexec_extra_kb= on the command line (cmdline_kb, as the guest saw
+    ima_kexec_margin_kb= on the command line (cmdline_kb, as the guest saw
     it) overrides it. None when unknown."""
     if kernel != "mainline" and cmdline_kb is not None and cmdline_kb.isdigit():
         return int(cmdline_kb) * 1024

@@ -1,10 +1,10 @@
 # IKT-EXPECT: full unknown
-# IKT-CMDLINE: ima_kexec_extra_kb=0
+# IKT-CMDLINE: ima_kexec_margin_kb=0
 # execroom (execute-copy kernels only; SKIP unless --expect full|unknown):
 # the list still fits the segment sized at load, but the kexec_execute
 # record the kernel appends right before its copy does not. A guard that
 # checks the list alone lets the kexec through and the next log lacks a
-# record the TPM has. With no margin (ima_kexec_extra_kb=0; upstream keeps
+# record the TPM has. With no margin (ima_kexec_margin_kb=0; upstream keeps
 # its CONFIG margin), attach --guard and load, then files are measured one
 # at a time until the room left in the segment (its size from the
 # kexec_load record's payload, minus the list and the 24-byte header) is

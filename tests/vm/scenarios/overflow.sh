@@ -1,12 +1,12 @@
 # IKT-EXPECT: full unknown
-# IKT-CMDLINE: ima_kexec_extra_kb=0
+# IKT-CMDLINE: ima_kexec_margin_kb=0
 # overflow (execute-copy kernels only; SKIP unless --expect full|unknown):
-# no margin beyond page rounding (ima_kexec_extra_kb=0 for our patch;
+# no margin beyond page rounding (ima_kexec_margin_kb=0 for our patch;
 # upstream ignores the parameter and keeps its CONFIG margin, half a page
 # at 0), then enough measurements after the load to outgrow the segment.
 # How many is computed here, from the parameters in force (IKT ovf_* lines):
 #   page     the kernel's page size (KernelPageSize of this shell's mappings)
-#   margin   ima_kexec_extra_kb= when this kernel took it (it is not in
+#   margin   ima_kexec_margin_kb= when this kernel took it (it is not in
 #            init's environment, where unknown parameters end up), else
 #            CONFIG_IMA_KEXEC_MARGIN_KB (our patch: 0 = none), else
 #            upstream's CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB (0 = half a page),
@@ -35,10 +35,10 @@ OURS_RESERVE=1024	# 2 * IMA_KEXEC_EVENT_MAX_SIZE (kernel/patches/6.1/0010)
 
 stage1() {
 	page=$(awk '$1 == "KernelPageSize:" { print $2 * 1024; exit }' /proc/self/smaps)
-	kb=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^ima_kexec_extra_kb=//p' | tail -n 1)
+	kb=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^ima_kexec_margin_kb=//p' | tail -n 1)
 	cfg=$(sed -n 's/^CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB=//p' /boot/config 2>/dev/null)
 	ours=$(sed -n 's/^CONFIG_IMA_KEXEC_MARGIN_KB=//p' /boot/config 2>/dev/null)
-	if [ -n "$kb" ] && ! tr '\0' '\n' </proc/1/environ | grep -q '^ima_kexec_extra_kb='; then
+	if [ -n "$kb" ] && ! tr '\0' '\n' </proc/1/environ | grep -q '^ima_kexec_margin_kb='; then
 		margin=$((kb * 1024)) src=cmdline
 	elif [ -n "$ours" ]; then	# our patch: 0 = no margin
 		margin=$((ours * 1024)) src=config_margin_kb

@@ -1,12 +1,12 @@
 # IKT-EXPECT: full
 # IKT-RUNVM: --mem 4096
-# IKT-CMDLINE: ima_kexec_extra_kb=1024
+# IKT-CMDLINE: ima_kexec_margin_kb=1024
 # restoremem: the next kernel booted with a mem= that does not cover the
 # previous kernel's IMA segment (a 4 GiB guest, the next kernel gets
 # mem=1G). kexec_file_load puts the segment top-down: 7.2 in the highest
 # RAM (above 4 GiB on q35), 6.1 at the top of the first RAM range it fits
 # in, which for a small segment is below 640 KiB; a 1 MiB margin
-# (ima_kexec_extra_kb=, our patch; mainline ignores it) makes it too big
+# (ima_kexec_margin_kb=, our patch; mainline ignores it) makes it too big
 # for that, so it lands near 2 GiB.
 # Without a range check, x86's restore reads __va() of an unmapped address
 # and the next kernel faults at boot (baseline 6.1, unpatched); with it

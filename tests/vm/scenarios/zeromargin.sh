@@ -1,7 +1,7 @@
 # IKT-EXPECT: full unknown
-# IKT-CMDLINE: ima_kexec_extra_kb=0
+# IKT-CMDLINE: ima_kexec_margin_kb=0
 # zeromargin (execute-copy kernels only; SKIP unless --expect full|unknown):
-# no margin (ima_kexec_extra_kb=0; upstream ignores it and keeps its CONFIG
+# no margin (ima_kexec_margin_kb=0; upstream ignores it and keeps its CONFIG
 # margin) and a list that ends closer to a page boundary than one
 # kexec_load record, when kexec_file_load sizes the segment. Nothing is
 # measured between the load and kexec -e but the two ima_kexec records, so
@@ -24,7 +24,7 @@ HDR=24	# struct ima_kexec_hdr
 stage1() {
 	ikt_warm	# what the dump runs is measured now, not after the load
 	page=$(awk '$1 == "KernelPageSize:" { print $2 * 1024; exit }' /proc/self/smaps)
-	kb=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^ima_kexec_extra_kb=//p' | tail -n 1)
+	kb=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^ima_kexec_margin_kb=//p' | tail -n 1)
 	ikt zm_params=1 page=$page cmdline_kb=${kb:-none}
 	ikt_load first file || return
 	last=$(ikt_kexec_load_line) || { ikt error=no_kexec_load_record_after_the_first_load; return 1; }
