@@ -298,14 +298,22 @@ def analyse(log, facts, kernel="", sc=""):
                    "ima_runtime_measurements_count=%d;" % (
                        seg, KHDR_SIZE + sum(record_size(e) for e in s1), len(s1))).encode()
         mids.append([ima_buf_record("kexec_execute", payload)])
+    # mapfail: the test module measures two records after IMA's notifier
+    # failed to map the segment; both must be in the TPM (the list was not
+    # suspended for the rebooting task nor for the others). Fewer is tried
+    # too, to say which one is missing (mapfail_checks).
+    if sc == "mapfail":
+        recs = [ima_buf_record("ikt_mapfail", p.encode()) for p in MAPFAIL_PAYLOADS]
+        mids = [recs, recs[:1], []]
     mid = []
     for m in mids:
         c = next((c for c in range(prefix, -1, -1) if union_ok(c, m)), None)
         if c is not None:
             carried, mid = c, m
             break
-    r["uncarried_kexec_execute"] = bool(mid)
-    facts.add("uncarried_kexec_execute", "yes" if mid else "no")
+    r["uncarried_kexec_execute"] = bool(mid) and sc != "mapfail"
+    r["mapfail_records_in_tpm"] = len(mid) if sc == "mapfail" else None
+    facts.add("uncarried_kexec_execute", "yes" if r["uncarried_kexec_execute"] else "no")
     facts.add("common_prefix", prefix)
     lost = [e for e in s1[carried:]]
     r["carried"] = carried
@@ -675,6 +683,41 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems, kernel="", kco
             facts.add("restore_error", "yes" if re.search(r"ima: .*(restor|invalid|Error)", raw, re.I) else "no")
         elif "kexec execute: measurement list does not fit" not in raw:
             problems.append("no_does_not_fit_error_on_console")
+
+
+# the payloads kernel/test/ikt_mapfail.c measures (label and event name
+# "ikt_mapfail"), in order: the rebooting task, then another task
+MAPFAIL_PAYLOADS = ("measured after the failed copy by the rebooting task",
+                    "measured after the failed copy by another task")
+
+
+def mapfail_checks(log, log_path, r, facts, problems):
+    """mapfail.sh: the module made kimage_map_segment() fail once, IMA said
+    so and passed the load-time list (carried == the snapshot, checked with
+    the generic expectations), no kexec_execute record was measured, and
+    both records the module measured afterwards reached PCR 10."""
+    raw = console_text(log_path)
+    if "ikt_mapfail: armed" not in raw:
+        problems.append("ikt_mapfail_module_not_armed")
+    calls = re.findall(r"ikt_mapfail: kimage_map_segment call (\d+): returned (a mapping|NULL), made it return NULL", raw)
+    facts.add("map_calls_failed", len(calls))
+    if len(calls) != 1:
+        problems.append("kimage_map_segment_failed_%d_times_want_1" % len(calls))
+    if "kexec execute: cannot map the measurement list segment, passing the list as of kexec load" not in raw:
+        problems.append("no_'cannot_map_the_measurement_list_segment'_error")
+    for who in ("the rebooting task", "another task"):
+        m = re.search(r"ikt_mapfail: measured by %s after IMA's notifier: (-?\d+)" % who, raw)
+        if not m or m.group(1) != "0":
+            problems.append("not_measured_by_%s(%s)" % (who.replace(" ", "_"), m.group(1) if m else "no_line"))
+    n = r.get("mapfail_records_in_tpm")
+    facts.add("after_failure_records_in_tpm", n)
+    if n != len(MAPFAIL_PAYLOADS):
+        problems.append("list_suspended_after_the_failed_map(%s_of_%d_later_records_in_pcr10)" % (n, len(MAPFAIL_PAYLOADS)))
+    for st in ("s1", "s2"):
+        if kexec_records(r.get(st) or [], "kexec_execute"):
+            problems.append("kexec_execute_record_in_%s_after_a_failed_map" % st)
+    if not [kv for kv in log["lines"] if "mapfail" in kv]:
+        problems.append("next_kernel_did_not_report(booted?)")
 
 
 def restorehdr_checks(log, log_path, r, facts, problems):
@@ -1244,6 +1287,10 @@ def check(args):
             # its header (restorehdr): nothing crosses
             if sc in ("restoremem", "restorehdr") and exp is not None:
                 exp = 0
+            # the copy at execute could not map the segment: the list as of
+            # kexec load crosses, as without the series
+            if sc == "mapfail" and exp is not None and r.get("kind") == "file":
+                exp = r["snap"]
             # exec re-snapshots (or carries) at the last moment: the whole list
             if (sc in EXEC_SCENARIOS or (sc == "evidence" and args.expect != "none")) and \
                     exp is not None and r.get("kind") == "file":
@@ -1293,6 +1340,8 @@ def check(args):
                 problems.append("no_'lies_outside_available_memory'_(segment_inside_mem=_or_no_check)")
     if sc == "restorehdr":
         restorehdr_checks(log, args.log, r, facts, problems)
+    if sc == "mapfail":
+        mapfail_checks(log, args.log, r, facts, problems)
     if sc == "crash":
         crash = [e for e in loads if e.get("mode") == "crash"]
         # the scenario asks for crashkernel= itself: a failed load is a failure
