@@ -1,3 +1,4 @@
+# IKT-CHECK-KERNELS: stock,baseline,patched,mainline
 # IKT-DISK: 64
 # auditverify: attach, load, N measurements, then `imakexec-trace audit
 # --json --save RECORD` right before kexec -e, RECORD on a virtio ext4 disk

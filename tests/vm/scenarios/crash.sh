@@ -1,3 +1,4 @@
+# IKT-CHECK-KERNELS: stock,baseline,patched,mainline
 # IKT-CMDLINE: crashkernel=192M
 # crash: a crash kernel load (kexec -s -p) before and after the normal load
 # must not disturb the normal image: the snapshot stays the normal load's.

@@ -1,3 +1,4 @@
+# IKT-CHECK-KERNELS: stock,unstable
 # features: one boot, no kexec. Fault and environment behaviour of the tool
 # in a real IMA kernel, each reported as "IKT check=NAME ok=0|1 ..." (the
 # host fails the scenario on any ok=0):

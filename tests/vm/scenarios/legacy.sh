@@ -1,3 +1,4 @@
+# IKT-CHECK-KERNELS: stock,baseline,patched,mainline
 # legacy: kexec -c (kexec_load syscall) -> measurements -> execute. The
 # legacy syscall never carries the IMA list, on any kernel version.
 stage1() {

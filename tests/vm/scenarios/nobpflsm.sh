@@ -1,3 +1,4 @@
+# IKT-CHECK-KERNELS: stock,unstable
 # IKT-CMDLINE: lsm=lockdown,capability,integrity
 # nobpflsm: booted without bpf in lsm= (the later lsm= wins). attach must
 # warn, skip only the two LSM programs, attach the rest and still count

@@ -1,3 +1,4 @@
+# IKT-CHECK-KERNELS: stock,unstable
 # pintrust: the pin directory is trusted only as attach makes it (root-owned
 # 0700 on bpffs, root-owned 0600 pins). With bpffs at mode 1777, as a plain
 # mount is, another user plants a symlink or a directory: attach refuses

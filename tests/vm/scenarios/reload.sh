@@ -1,3 +1,4 @@
+# IKT-CHECK-KERNELS: stock,baseline,patched,mainline
 # reload: load -> measure -> unload -> measure -> load -> measure -> execute.
 # With CONFIG_IMA_KEXEC (< 6.16) the snapshot is the one of the second load.
 stage1() {

@@ -1,3 +1,4 @@
+# IKT-CHECK-KERNELS: stock,baseline,patched,mainline
 # twoloads: load -> measure -> load again (replaces the image) -> measure ->
 # execute. The snapshot moves to the second load.
 stage1() {
