@@ -233,7 +233,7 @@ class Facts:
         return " ".join("%s=%s" % (k, v) for k, v in self.items)
 
 
-def analyse(log, facts, kernel="", sc=""):
+def analyse(log, facts, kernel="", sc="", kconfig=None, expect=None):
     """Common analysis of a two-stage (or one-stage) run. Returns dict."""
     r = {}
     s1d = log["dumps"].get("s1")
@@ -289,9 +289,10 @@ def analyse(log, facts, kernel="", sc=""):
     # the last load's segment size or 0, the list's size and count). Our
     # patch measures it too (same payload), and a next kernel that cannot
     # restore the list (restoremem, restorehdr) leaves it in the TPM only
-    # as well.
+    # as well. A 6.12.y backport measures no such record.
     mids = [[]]
-    if kernel == "mainline" or (kernel == "patched" and sc in ("restoremem", "restorehdr")):
+    fam = kernel_traits(kernel, kconfig, expect)["family"]
+    if fam == "upstream" or (fam == "ours" and sc in ("restoremem", "restorehdr")):
         loads = kexec_records(s1, "kexec_load")
         seg = loads[-1][1]["kexec_segment_size"] if loads and loads[-1][1] else 0
         payload = ("kexec_segment_size=%d;ima_binary_runtime_size=%d;"
@@ -457,22 +458,136 @@ def page_size(log, kconfig):
     return None
 
 
+def config_version(kconfig):
+    """(major, minor, sublevel) from the first lines of a kernel config
+    ("# Linux/x86 6.12.117 Kernel Configuration"), or None."""
+    try:
+        with open(kconfig) as f:
+            for _ in range(5):
+                m = re.match(r"# Linux/\S+ (\d+)\.(\d+)\.?(\d*)", f.readline())
+                if m:
+                    return (int(m.group(1)), int(m.group(2)), int(m.group(3) or 0))
+    except (OSError, TypeError):
+        pass
+    return None
+
+
+def system_map(kconfig):
+    """The symbol names of the kernel's System.map (next to its config, as
+    scripts/build-kernel caches it), or None when there is none."""
+    if not kconfig:
+        return None
+    try:
+        with open(os.path.join(os.path.dirname(kconfig), "System.map")) as f:
+            return {ln.split()[2] for ln in f if len(ln.split()) >= 3}
+    except OSError:
+        return None
+
+
+# what was read in a kernel source that the config and System.map cannot
+# tell, by the version in the config's first line (the kernel family
+# "backport" only: upstream's execute-time copy without its records)
+SOURCE_READ = {
+    # Debian 13's linux-source-6.12 6.12.117-1 (scripts/build-kernel deb13),
+    # security/integrity/ima/ima_kexec.c, ima_template.c, arch/x86/kernel/
+    # setup.c: ima_add_kexec_buffer() returns for KEXEC_TYPE_CRASH
+    # (upstream's fe3aebf27dc1 is in); x86's ima_get_kexec_buffer() hands
+    # out __va() of the buffer with no range check (ima_validate_range()
+    # exists but only drivers/of uses it: c5489d04337b is not in);
+    # ima_restore_measurement_list() parses up to buf + the header's
+    # buffer_size without comparing it with the buffer's size; ima_queue.c
+    # has no suspend (upstream's 254ef9541d68 is not in): the reboot
+    # notifier copies while other tasks may still append, and what they
+    # append after the copy reaches the TPM only
+    (6, 12, 117): {"crash_list": False, "range_check": False, "header_check": False,
+                   "suspend": False},
+}
+
+
+def kernel_traits(kernel, kconfig, expect=None):
+    """What a kernel does with the IMA list of a kexec_file image, from its
+    config (options, the version in its first line) and, when cached next
+    to it, its System.map; the harness' kernel name only when there is no
+    config to read (a crafted log). family:
+      none      no CONFIG_IMA_KEXEC
+      snapshot  the list as of kexec_file_load (< 6.16 without a backport)
+      ours      kernel/patches/6.1 (CONFIG_IMA_KEXEC_MARGIN_KB)
+      upstream  >= 6.16: the execute-time copy, CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB
+                (0 = half a page), the kexec_load/kexec_execute records
+      backport  upstream's execute-time copy as backported to a stable
+                line (6.12.y: kimage_map_segment, ima_update_kexec_buffer)
+                without the records or the margin option: a fixed half page
+    and per family: records (ima_kexec kexec_load/kexec_execute), margin
+    (bytes; None = from the options), param (ima_kexec_margin_kb= taken),
+    reserve (ours: 1 KiB for the records), cut ("whole": the copy stops at
+    a whole record with a true header; "torn": upstream's seq_file copy
+    writes the record that overflows field by field, counts it, and the
+    next kernel's restore stops there), suspend (measurements refused once
+    the copy starts), crash_list (a crash image gets a list), range_check
+    (the next kernel refuses a buffer outside its memory), header_check
+    (it refuses a header larger than the buffer); None = not known."""
+    ver = config_version(kconfig)
+    smap = system_map(kconfig)
+    has = lambda sym: smap is not None and sym in smap
+    ima_kexec = kconfig_value(kconfig, "IMA_KEXEC")
+    ours = kconfig_value(kconfig, "IMA_KEXEC_MARGIN_KB") is not None
+    upcfg = kconfig_value(kconfig, "IMA_KEXEC_EXTRA_MEMORY_KB") is not None
+    if ours or (upcfg and ver is not None and ver < (6, 16)):
+        # (our series named its option EXTRA_MEMORY_KB before the rename)
+        family = "ours"
+    elif upcfg or (ver is not None and ver >= (6, 16) and ima_kexec == "y"):
+        family = "upstream"
+    elif ima_kexec == "y":
+        copy = has("kimage_map_segment") or has("ima_update_kexec_buffer")
+        family = "backport" if copy or (smap is None and expect == "full") else "snapshot"
+    elif ima_kexec is None and ver is None:
+        # no config to read: the harness' name (crafted logs)
+        family = {"mainline": "upstream", "patched": "ours", "baseline": "snapshot",
+                  "deb13": "backport"}.get(kernel, "none")
+    else:
+        family = "none"
+    t = {"family": family, "version": ".".join(map(str, ver)) if ver else "unknown",
+         "records": family in ("ours", "upstream"), "margin": None,
+         "param": family == "ours", "reserve": OURS_RECORDS_RESERVE if family == "ours" else 0,
+         "cut": "whole" if family == "ours" else "torn",
+         "suspend": family in ("ours", "upstream"),
+         "crash_list": family == "snapshot", "range_check": None, "header_check": family == "ours"}
+    if family == "ours":
+        t["range_check"] = True        # 0011 (upstream's c5489d04337b)
+    elif family == "upstream":
+        t["range_check"] = True        # c5489d04337b (restoremem on 7.2.13)
+        t["header_check"] = False
+    elif family in ("backport", "snapshot"):
+        # ima_add_kexec_buffer(): ALIGN(list + PAGE_SIZE / 2, PAGE_SIZE)
+        t["margin"] = "half_page"
+        if smap is not None:
+            t["suspend"] = has("ima_measurements_suspend")
+        if family == "backport":
+            t.update({"crash_list": None, "header_check": None})
+            t.update(SOURCE_READ.get(ver, {}))
+    return t
+
+
 def segment_margin(kernel, kconfig, page, cmdline_kb=None):
     """Bytes an execute-copy kernel reserves beyond the list at load (a
-    normal image). Upstream (mainline): CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB,
-    0 = half a page, no boot parameter. Our 6.1 patch:
-    CONFIG_IMA_KEXEC_MARGIN_KB taken as is (0 = none; before the rename it
-    was CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB with that meaning), and
-    ima_kexec_margin_kb= on the command line (cmdline_kb, as the guest saw
-    it) overrides it. None when unknown."""
-    if kernel != "mainline" and cmdline_kb is not None and cmdline_kb.isdigit():
+    normal image), by its family (kernel_traits). Upstream:
+    CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB, 0 = half a page, no boot parameter.
+    Our 6.1 patch: CONFIG_IMA_KEXEC_MARGIN_KB taken as is (0 = none; before
+    the rename it was CONFIG_IMA_KEXEC_EXTRA_MEMORY_KB with that meaning),
+    and ima_kexec_margin_kb= on the command line (cmdline_kb, as the guest
+    saw it) overrides it. A backport (6.12.y) or a load-snapshot kernel:
+    a fixed half page. None when unknown."""
+    t = kernel_traits(kernel, kconfig)
+    if t["margin"] == "half_page":
+        return None if page is None else page // 2
+    if t["param"] and cmdline_kb is not None and cmdline_kb.isdigit():
         return int(cmdline_kb) * 1024
     ours = kconfig_value(kconfig, "IMA_KEXEC_MARGIN_KB")
     kb = ours if ours is not None else kconfig_value(kconfig, "IMA_KEXEC_EXTRA_MEMORY_KB")
     if kb is None or not kb.lstrip("-").isdigit() or page is None:
         return None
     kb = int(kb)
-    if ours is None and kernel == "mainline":
+    if ours is None and t["family"] == "upstream":
         return page // 2 if kb <= 0 else kb * 1024
     return kb * 1024
 
@@ -494,8 +609,7 @@ def segment_want(lpay, kernel, kconfig, page, cmdline_kb=None):
     margin = segment_margin(kernel, kconfig, page, cmdline_kb)
     if margin is None:
         return None, None, None
-    ours = kernel != "mainline" and kconfig_value(kconfig, "IMA_KEXEC_MARGIN_KB") is not None
-    reserve = OURS_RECORDS_RESERVE if ours else 0
+    reserve = kernel_traits(kernel, kconfig)["reserve"]
     want = (lpay["ima_binary_runtime_size"] + margin + reserve + page - 1) // page * page
     return want, margin, reserve
 
@@ -526,14 +640,19 @@ def execute_right_after(s1, s2, page, problems):
 STORM_PREFIX = "/tmp/sl-"
 
 
-def execlast_checks(log, r, kernel, kconfig, facts, problems):
+def execlast_checks(log, log_path, r, kernel, kconfig, facts, problems):
     """kexec -e under a storm on the other vCPU (execlast.sh). The next
     kernel's own records start at its boot_aggregate (index j, after
     everything carried); the storm's files are /tmp/sl-N and stage 2 runs
     no storm. Patched: kexec_execute is s2[j - 1], its payload describes
     s2[:j - 1], storm entries before it, none after. Mainline (upstream)
     measures the record before suspending the list under another hold of
-    the lock: its position is reported only."""
+    the lock: its position is reported only. A 6.12.y backport measures no
+    record and suspends nothing: what the storm measures after the copy is
+    in the TPM only, so whether the next log replays is reported; the
+    storm's records carried before the hand-over and no ima_kexec record
+    are judged."""
+    t = kernel_traits(kernel, kconfig, "full")
     s1, s2 = r["s1"], r["s2"]
     n1 = len(s1)
     j = next((i for i in range(n1, len(s2)) if s2[i]["file"] == "boot_aggregate"), None)
@@ -555,7 +674,18 @@ def execlast_checks(log, r, kernel, kconfig, facts, problems):
         facts.add("storm_entries_seen_by_guest", ev[-1]["storm_entries_before"])
     ex = kexec_records(s2, "kexec_execute")
     facts.add("kexec_execute_records", len(ex))
-    if kernel == "mainline":
+    if not t["records"]:
+        problems[:] = [p for p in problems if not p.startswith(("carried_", "tpm_pcr10_", "s2_replay_"))]
+        if ex or kexec_records(s2, "kexec_load"):
+            problems.append("ima_kexec_records_from_a_kernel_without_them(%s)" % t["family"])
+        facts.add("measurements_suspended_at_copy", t["suspend"])
+        facts.add("storm_outgrew_segment", "yes" if "Dump measurements failed" in
+                  console_text(log_path) else "no")
+        for bank in BANKS:
+            m = r.get("s2_replay_%s" % bank)
+            facts.add("next_log_replays_%s" % bank, "na" if m is None else ("yes" if m else "no"))
+        return
+    if t["family"] == "upstream":
         # the reference's own behaviour under the storm is reported, not
         # judged: where its kexec_execute record lands (if it is carried),
         # and whether what the storm measured around the copy was carried
@@ -591,7 +721,7 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems, kernel="", kco
     if sc not in PATCHED_ONLY or s2 is None:
         return
     if sc == "execlast":
-        execlast_checks(log, r, kernel, kconfig, facts, problems)
+        execlast_checks(log, log_path, r, kernel, kconfig, facts, problems)
         return
     if sc == "kdump":
         # crash images keep the 6.1 behaviour: the list as of the crash load
@@ -601,8 +731,13 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems, kernel="", kco
         want = int(crash[-1]["count"]) if crash else -1
         # upstream (mainline) gives crash images no list at all
         # (ima_add_kexec_buffer returns for KEXEC_TYPE_CRASH), and so does
-        # our series since it took that change (patch 0003)
-        if kernel in ("mainline", "patched"):
+        # our series since it took that change (patch 0003), and 6.12.117
+        # (kernel_traits: crash_list)
+        cl = kernel_traits(kernel, kconfig, expect)["crash_list"]
+        facts.add("crash_image_gets_a_list", "unknown" if cl is None else ("yes" if cl else "no"))
+        if cl is None:
+            problems.append("crash_list_unknown_for_this_kernel(read_its_ima_add_kexec_buffer,add_it_to_SOURCE_READ)")
+        if cl is False:
             want = 0
         facts.add("crash_load_count", want)
         if r["carried"] != want:
@@ -612,6 +747,10 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems, kernel="", kco
         return
     file_loads = [e for e in log["events"] if e.get("event") == "load"
                   and e.get("mode") == "file" and e.get("rc") == "0"]
+    t = kernel_traits(kernel, kconfig, expect)
+    if not t["records"]:
+        norecords_checks(sc, log_path, log, r, t, file_loads, facts, problems, kernel, kconfig)
+        return
     if len(loads1) != len(file_loads):
         problems.append("kexec_load_records_%d_file_loads_%d" % (len(loads1), len(file_loads)))
         return
@@ -674,7 +813,7 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems, kernel="", kco
             if not ok:
                 problems.append("tpm_pcr10_%s_not_s1+kexec_execute+new" % bank)
         raw = console_text(log_path)
-        if kernel == "mainline":
+        if t["family"] == "upstream":
             # upstream's copy stops at the full segment and says only that
             # the dump failed; the record that did not fit is torn and the
             # next kernel's restore stops there (reported, not judged: the
@@ -718,6 +857,79 @@ def mapfail_checks(log, log_path, r, facts, problems):
             problems.append("kexec_execute_record_in_%s_after_a_failed_map" % st)
     if not [kv for kv in log["lines"] if "mapfail" in kv]:
         problems.append("next_kernel_did_not_report(booted?)")
+
+
+def norecords_checks(sc, log_path, log, r, t, file_loads, facts, problems, kernel, kconfig):
+    """kexecevents and overflow on an execute-copy kernel without the
+    ima_kexec records (a 6.12.y backport of upstream's copy: kernel_traits).
+    kexecevents: no kexec_load / kexec_execute record in either list (the
+    generic full checks: every stage-1 entry carried), the copy function in
+    ftrace and BTF. overflow: the segment is the list at the load (the load
+    event's count) + the header + half a page, page aligned; the guest's
+    plan must be that (overflow_plan_checks); the copy writes records field
+    by field into a seq_file that refuses a write reaching its end, counts
+    the record it tears, says "Dump measurements failed" once more follow,
+    and the next kernel restores the whole records before the torn one: the
+    carried prefix k is the longest whose records end before the segment
+    does, s2[k] the new boot_aggregate, and the TPM s1 + s2[k:] (no record
+    of the copy)."""
+    s1, s2 = r["s1"], r["s2"]
+    n1 = len(s1)
+    recs = len(kexec_records(s1, "kexec_load")) + len(kexec_records(s2, "kexec_execute"))
+    facts.add("kernel_family", "%s(%s)" % (t["family"], t["version"]))
+    if recs:
+        problems.append("%d_ima_kexec_records_from_a_kernel_without_them" % recs)
+    page = page_size(log, kconfig)
+    facts.add("page_size", "unknown" if page is None else page)
+    if page is None:
+        problems.append("page_size_unknown(no_guest_page_line,no_CONFIG_PAGE_SHIFT_in_%s)" % kconfig)
+        return
+    if sc == "kexecevents":
+        probe = next((kv for kv in log["lines"] if kv.get("probe") == "execute_copy"), {})
+        for k in ("ftrace_hits", "btf_hits"):
+            v = probe.get(k, "")
+            facts.add("execute_copy_" + k, v or "none")
+            if v in ("", "0"):
+                problems.append("execute_copy_function_not_in_%s" % k.split("_")[0])
+        return
+    if sc != "overflow":
+        return
+    problems[:] = [p for p in problems if not p.startswith(("carried_", "tpm_pcr10_"))]
+    if len(file_loads) != 1:
+        problems.append("overflow_expected_one_file_load_got_%d" % len(file_loads))
+        return
+    snap = int(file_loads[0]["count"])
+    margin = segment_margin(kernel, kconfig, page)
+    seg = (KHDR_SIZE + sum(record_size(e) for e in s1[:snap]) + margin + page - 1) // page * page
+    facts.add("segment_size", "%d(list_at_load_%d_records+half_page)" % (seg, snap))
+    overflow_plan_checks(log, s1, snap, None, seg, page, kernel, kconfig, facts, problems,
+                         after=snap, fits=lambda used: used < seg)
+    k = r["carried"]
+    facts.add("overflow_carried", "%d/%d" % (k, n1))
+    if not 0 < k < n1:
+        problems.append("overflow_expected_a_cut_list_got_%d_of_%d" % (k, n1))
+    if k >= len(s2) or s2[k]["file"] != "boot_aggregate":
+        problems.append("s2_entry_%d_is_not_the_new_boot_aggregate" % k)
+    # seq_write() copies a field only while count + len < size: the last
+    # byte of the segment is never written
+    if KHDR_SIZE + sum(record_size(e) for e in s1[:k]) >= seg:
+        problems.append("carried_records_reach_the_segment_end")
+    if k < n1 and KHDR_SIZE + sum(record_size(e) for e in s1[:k + 1]) < seg:
+        problems.append("record_%d_would_have_fit_but_was_not_restored" % k)
+    for bank in BANKS:
+        tpm = log["pcrs"].get("s2", {}).get(bank, {}).get(IMA_PCR)
+        zero = "0" * (2 * hashlib.new(bank).digest_size)
+        ok = tpm is not None and tpm == replay(s1 + s2[k:], bank).get(IMA_PCR, zero)
+        facts.add("tpm_equals_s1_new_%s" % bank, "yes" if ok else "no")
+        if not ok:
+            problems.append("tpm_pcr10_%s_not_s1+new" % bank)
+    raw = console_text(log_path)
+    failed = "Dump measurements failed" in raw
+    facts.add("dump_failed_said", "yes" if failed else "no")
+    # the torn record is followed by more (the guest's safety margin)
+    if not failed:
+        problems.append("no_'Dump_measurements_failed'_on_console")
+    facts.add("next_restore_error", "yes" if "Failed to restore the measurement list" in raw else "no")
 
 
 def restorehdr_checks(log, log_path, r, facts, problems):
@@ -816,12 +1028,21 @@ def zeromargin_checks(log, log_path, s1, s2, li, lpay, seg, page, kernel, kconfi
         problems.append("does_not_fit_error_on_console")
 
 
-def overflow_plan_checks(log, s1, li, lpay, seg, page, kernel, kconfig, facts, problems):
+def overflow_plan_checks(log, s1, li, lpay, seg, page, kernel, kconfig, facts, problems,
+                         after=None, fits=None):
     """overflow sizes its measurements from the parameters in force (IKT
     ovf_params / ovf_plan): its page, margin and predicted segment must be
     the kernel's (as the judge derives them from the kconfig and the
     kexec_load record), its record size no more than any measured record,
-    and what it measured must outgrow the segment by its safety number."""
+    and what it measured must outgrow the segment by its safety number.
+    li: the records at the segment's sizing (the kexec_load record's
+    index); after: the records right after the load (li + 1: the
+    kexec_load record; a kernel without records: li, lpay None, seg its
+    own formula); fits(used): a list of used bytes fits the segment."""
+    if after is None:
+        after = li + 1
+    if fits is None:
+        fits = lambda used: used <= seg
     par = next((kv for kv in log["lines"] if "ovf_params" in kv), None)
     plan = next((kv for kv in log["lines"] if "ovf_plan" in kv), None)
     if par is None or plan is None:
@@ -835,7 +1056,10 @@ def overflow_plan_checks(log, s1, li, lpay, seg, page, kernel, kconfig, facts, p
     # the segment as the kernel sized it: the list before the kexec_load
     # record (its payload's size, which payload_problems checked) + margin
     # + our patch's room for the two ima_kexec records
-    margin, reserve = segment_check(seg, lpay, kernel, kconfig, page, problems, cmdline_kb)
+    if lpay is not None:
+        margin, reserve = segment_check(seg, lpay, kernel, kconfig, page, problems, cmdline_kb)
+    else:
+        margin, reserve = segment_margin(kernel, kconfig, page, cmdline_kb), 0
     facts.add("ovf_margin", "%s(guest:%s,%s)" % (margin, gmargin, par.get("margin_source")))
     facts.add("ovf_records_reserve", "%s(guest:%s)" % (reserve, par.get("reserve")))
     if margin is None:
@@ -853,8 +1077,8 @@ def overflow_plan_checks(log, s1, li, lpay, seg, page, kernel, kconfig, facts, p
     size_to = lambda i: sum(record_size(e) for e in s1[:i])
     if num(plan, "list_at_sizing") != size_to(li):
         problems.append("guest_list_at_sizing_%s_dumped_%d" % (plan.get("list_at_sizing"), size_to(li)))
-    if num(plan, "list_after_load") != size_to(li + 1):
-        problems.append("guest_list_after_load_%s_dumped_%d" % (plan.get("list_after_load"), size_to(li + 1)))
+    if num(plan, "list_after_load") != size_to(after):
+        problems.append("guest_list_after_load_%s_dumped_%d" % (plan.get("list_after_load"), size_to(after)))
     probe = [i for i, e in enumerate(s1) if e["file"] == "/tmp/m-p-0"]
     ovf = [e for e in s1 if e["file"].startswith("/tmp/m-ovf-")]
     n, need, rec = num(plan, "n"), num(plan, "need"), num(plan, "record")
@@ -871,7 +1095,7 @@ def overflow_plan_checks(log, s1, li, lpay, seg, page, kernel, kconfig, facts, p
     # records after the probe that still fit the segment, from the dump
     used, fit = KHDR_SIZE + size_to(probe[0] + 1), 0
     for e in ovf:
-        if used + record_size(e) > seg:
+        if not fits(used + record_size(e)):
             break
         used += record_size(e)
         fit += 1
@@ -1215,6 +1439,40 @@ def selfcheck(log, facts, problems, expect=None, scenario=""):
     return 0
 
 
+def not_applicable(sc, kernel, kconfig, expect):
+    """Why scenario SC cannot test this kernel (kernel_traits), or None.
+    Only for what the kernel lacks, read from its config, System.map and
+    source: the scenarios whose premise is our patch's or upstream's
+    ima_kexec records, the header check or the range check."""
+    if expect not in ("full", "unknown"):
+        return None
+    t = kernel_traits(kernel, kconfig, expect)
+    what = "%s_%s" % (t["family"], t["version"])
+    if t["family"] == "backport" and sc in ("zeromargin", "execroom"):
+        # both fit a list against the room the kexec_load / kexec_execute
+        # records need, with the margin set to 0 by ima_kexec_margin_kb=
+        return ("no_ima_kexec_records_and_no_margin_parameter_in_this_kernel(%s:the_records_are_6.16+,"
+                "the_margin_a_fixed_half_page):%s_has_nothing_to_test" % (what, sc))
+    if sc == "restorehdr" and t["header_check"] is not True and t["family"] == "backport":
+        return ("no_header_check_in_this_kernel(%s:ima_restore_measurement_list_parses_up_to_the_header's_"
+                "buffer_size,our_0005_is_not_in)_and_no_ikt_khdr_test_module" % what)
+    if sc == "mapfail" and t["family"] == "backport":
+        # 6.12.y maps the segment at kexec_file_load (ima_kexec_post_load),
+        # not at execute: the path mapfail fails does not exist there
+        return ("no_map_at_execute_in_this_kernel(%s:ima_kexec_post_load_maps_the_segment_at_load)"
+                "_and_no_ikt_mapfail_test_module" % what)
+    # their test modules (kernel/test) are built with our series only, and
+    # exercise its code paths (0005's header check, 0007's map at execute)
+    if sc in ("restorehdr", "mapfail") and t["family"] != "ours":
+        return ("no_%s_test_module_for_this_kernel(%s:kernel/test_is_built_with_kernel/patches_only)"
+                % ("ikt_khdr" if sc == "restorehdr" else "ikt_mapfail", what))
+    if sc == "restoremem" and t["range_check"] is False:
+        return ("no_range_check_in_this_kernel(%s:x86_ima_get_kexec_buffer_hands_out___va()_unchecked,"
+                "c5489d04337b_is_not_in):a_next_kernel_with_mem=_below_the_segment_faults_in_its_restore"
+                % what)
+    return None
+
+
 def check(args):
     facts = Facts()
     try:
@@ -1223,6 +1481,23 @@ def check(args):
         print("RESULT status=FAIL reason=no_log:%s" % e)
         return 2
     problems = []
+    # a scenario the kernel cannot take part in (its config and source say
+    # so) is a skip whatever the guest said: what it said is kept
+    why = not_applicable(args.scenario, args.kernel, args.kconfig, args.expect)
+    if why:
+        said = [e.get("error", "?") for e in log["errors"]] + [s.get("skip", "?") for s in log["skips"]]
+        if args.scenario == "restoremem":
+            # what the source says must be what the next kernel did: it
+            # faulted reading the buffer and never reported
+            m = re.search(r"RIP: [0-9a-f]+:(ima_restore_measurement_list\+\S+|ima_load_kexec_buffer\+\S+)",
+                          console_text(args.log))
+            if m is None or any("restoremem" in kv for kv in log["lines"]):
+                print("RESULT status=FAIL reason=no_range_check_so_the_next_kernel_should_fault_in_its_restore,"
+                      "it_did_not(%s)" % ("next_kernel_reported" if m else "no_fault_in_ima_restore"))
+                return 1
+            said.append("next_kernel_faulted_at_" + m.group(1))
+        print("RESULT status=SKIP reason=%s%s" % (why, " guest_said=" + "+".join(said) if said else ""))
+        return 3
     # errors come before skips: a skip line never hides a failure
     errs = ["guest_error:" + e.get("error", "?") for e in log["errors"]]
     if log["skips"] and errs:
@@ -1258,7 +1533,8 @@ def check(args):
         print("RESULT status=%s %s" % (status, facts.text()))
         return 1 if problems else 0
     try:
-        r = analyse(log, facts, getattr(args, "kernel", ""), args.scenario)
+        r = analyse(log, facts, getattr(args, "kernel", ""), args.scenario,
+                    getattr(args, "kconfig", None), args.expect)
     except (LogError, struct.error, IndexError) as e:
         print("RESULT status=FAIL reason=%s" % ";".join(problems + [str(e).replace(" ", "_")]))
         return 1
@@ -1471,14 +1747,30 @@ def gap(args):
     return 1 if lost else 0
 
 
+def applies(args):
+    """Whether a scenario can test the kernel, before booting it: exit 0,
+    or print "SKIP reason=..." and exit 3 (for tests/vm/run)."""
+    why = not_applicable(args.scenario, args.kernel, args.kconfig, args.expect)
+    if why:
+        print("SKIP reason=%s" % why)
+        return 3
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
+    ap_ = sub.add_parser("applies")
+    ap_.add_argument("--scenario", required=True)
+    ap_.add_argument("--expect", default="unknown", choices=["none", "snapshot", "full", "unknown"])
+    ap_.add_argument("--kernel", default="")
+    ap_.add_argument("--kconfig")
     c = sub.add_parser("check")
     c.add_argument("--scenario", required=True)
     c.add_argument("--expect", default="unknown", choices=["none", "snapshot", "full", "unknown"])
-    # the harness's name for the kernel (stock, unstable, baseline, patched,
-    # mainline): checks of our patch's own choices apply to "patched" only
+    # the harness's name for the kernel (stock, unstable, trixie, baseline,
+    # patched, mainline, deb13): reported; what the kernel does comes from
+    # --kconfig (kernel_traits), the name only when there is no config
     c.add_argument("--kernel", default="")
     # its config (CONFIG_IMA_KEXEC_MARGIN_KB, upstream's EXTRA_MEMORY_KB:
     # the segment's margin)
@@ -1491,7 +1783,7 @@ def main():
     g.add_argument("--junit")
     g.add_argument("--name")
     a = ap.parse_args()
-    return check(a) if a.cmd == "check" else gap(a)
+    return {"check": check, "gap": gap, "applies": applies}[a.cmd](a)
 
 
 if __name__ == "__main__":

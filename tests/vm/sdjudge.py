@@ -20,7 +20,7 @@ the tool (enabled or not) and how the image was loaded (file or legacy).
 """
 import re
 
-from ikt import BANKS, IMA_PCR, LogError, common_prefix, evmctl_replay, parse_list, replay
+from ikt import BANKS, IMA_PCR, LogError, common_prefix, evmctl_replay, kconfig_value, parse_list, replay
 
 EXEC_RE = re.compile(r"(?:\[\s*([0-9.]+)\] )?imakexec-trace exec: (\w+) done in ([0-9.]+) ms")
 EXEC_MSG_RE = re.compile(r"imakexec-trace exec: (.*)")
@@ -33,6 +33,23 @@ def first(lines, key):
         if key in kv:
             return kv
     return {}
+
+
+def effective_load(load, debian, kconfig):
+    """The syscall `kexec -l` (SD_LOAD=legacy) makes in the guest: Debian
+    13's kexec-tools (1:2.0.27-1 and later: "Make kexec -a the default")
+    tries kexec_file_load first and falls back to kexec_load only when the
+    kernel has no CONFIG_KEXEC_FILE or does not understand the image;
+    Debian 12's (2.0.25) makes kexec_load. Returns (load, why)."""
+    if load != "legacy":
+        return load, ""
+    try:
+        major = int(debian.split(".")[0])
+    except (AttributeError, ValueError):
+        return load, ""
+    if major >= 13 and kconfig_value(kconfig, "KEXEC_FILE") in ("y", None):
+        return "file", "kexec-tools_of_debian_%d_tries_kexec_file_load_first" % major
+    return load, ""
 
 
 def expected_outcome(expect, tool, load, named):
@@ -83,10 +100,11 @@ def check(log, args, facts, problems):
     lines = log["lines"]
     info = first(lines, "pid1")
     tool = info.get("tool") == "1"
-    load = info.get("load", "?")
+    load, why = effective_load(info.get("load", "?"), first(lines, "debian").get("debian"),
+                               getattr(args, "kconfig", None))
     facts.add("pid1", info.get("pid1"))
     facts.add("tool", int(tool))
-    facts.add("load", load)
+    facts.add("load", "%s(asked_%s:%s)" % (load, info.get("load"), why) if why else load)
     if info.get("pid1") != "systemd":
         problems.append("pid1_is_%s_not_systemd" % info.get("pid1"))
     stages = [s.get("stage") for s in log["stages"]]
@@ -168,6 +186,10 @@ def check(log, args, facts, problems):
         au = log.get("audit_json")
         if isinstance(au, dict):
             facts.add("audit_before", au.get("verdict"))
+            # what the tool saw loaded must be the syscall derived above
+            ks = au.get("kexec_state")
+            if ks in ("loaded-file", "loaded-legacy") and ks != "loaded-" + load:
+                problems.append("load_%s_but_the_tool_saw_%s" % (load, ks))
         else:
             problems.append("no_audit_json_before_the_kexec")
 

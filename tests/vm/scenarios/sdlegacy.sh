@@ -6,5 +6,8 @@
 # without CONFIG_IMA_KEXEC) the kexec happens and replays; where the kernel
 # would have handed the list over from a file load, exec cannot reload a
 # legacy image, the guard refuses, and systemd falls back to a full reboot
-# (PCR 10 reset, a log that replays from zero).
+# (PCR 10 reset, a log that replays from zero). On the Debian 13 image
+# `kexec -l` is a file load when the kernel has CONFIG_KEXEC_FILE (Debian
+# 13's kexec-tools makes `kexec -a` the default): the judge (sdjudge.py
+# effective_load) expects that, and checks the tool saw it so.
 SD_TOOL=1 SD_LOAD=legacy
