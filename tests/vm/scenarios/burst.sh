@@ -1,5 +1,5 @@
 # IKT-COST: 220
-# IKT-CHECK-KERNELS: stock,unstable
+# IKT-CHECK-KERNELS: stock
 # IKT-RUNVM: --no-tpm --mem 2048 --timeout 900
 # burst: 100,000 measurements in one burst with `monitor --json` running on
 # the ring in force (default 256 KiB), then monitors killed or stalled in the middle of

@@ -1,3 +1,4 @@
+# IKT-CHECK-KERNELS: stock,trixie,baseline,patched,mainline
 # IKT-EXPECT: none snapshot full
 # IKT-SET: light
 # IKT-DISK: 64

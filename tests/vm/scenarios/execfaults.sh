@@ -1,3 +1,4 @@
+# IKT-CHECK-KERNELS: stock,baseline,patched,mainline
 # IKT-DISK: 64
 # IKT-CMDLINE: ikt.hops=1
 # IKT-COST: 150
