@@ -775,12 +775,7 @@ def patched_checks(sc, expect, log_path, log, r, facts, problems, kernel="", kco
         if epay and epay["kexec_segment_size"] != seg:
             problems.append("kexec_execute_segment_size_differs_from_load")
         # the copy at execute: ours (patched) or upstream's reboot notifier
-        probe = next((kv for kv in log["lines"] if kv.get("probe") == "execute_copy"), {})
-        for k in ("ftrace_hits", "btf_hits"):
-            v = probe.get(k, "")
-            facts.add("execute_copy_" + k, v or "none")
-            if v in ("", "0"):
-                problems.append("execute_copy_function_not_in_%s" % k.split("_")[0])
+        execute_copy_probe_checks(log, facts, problems)
     elif sc == "execroom":
         execroom_checks(log, s1, s2, li, lpay, seg, facts, problems)
     elif sc == "zeromargin":
@@ -859,6 +854,18 @@ def mapfail_checks(log, log_path, r, facts, problems):
         problems.append("next_kernel_did_not_report(booted?)")
 
 
+def execute_copy_probe_checks(log, facts, problems):
+    """The guest's probe of the execute-time copy function (ours or
+    upstream's reboot notifier): it must be in ftrace and in BTF, where
+    the tool attaches to it."""
+    probe = next((kv for kv in log["lines"] if kv.get("probe") == "execute_copy"), {})
+    for k in ("ftrace_hits", "btf_hits"):
+        v = probe.get(k, "")
+        facts.add("execute_copy_" + k, v or "none")
+        if v in ("", "0"):
+            problems.append("execute_copy_function_not_in_%s" % k.split("_")[0])
+
+
 def norecords_checks(sc, log_path, log, r, t, file_loads, facts, problems, kernel, kconfig):
     """kexecevents and overflow on an execute-copy kernel without the
     ima_kexec records (a 6.12.y backport of upstream's copy: kernel_traits).
@@ -885,12 +892,7 @@ def norecords_checks(sc, log_path, log, r, t, file_loads, facts, problems, kerne
         problems.append("page_size_unknown(no_guest_page_line,no_CONFIG_PAGE_SHIFT_in_%s)" % kconfig)
         return
     if sc == "kexecevents":
-        probe = next((kv for kv in log["lines"] if kv.get("probe") == "execute_copy"), {})
-        for k in ("ftrace_hits", "btf_hits"):
-            v = probe.get(k, "")
-            facts.add("execute_copy_" + k, v or "none")
-            if v in ("", "0"):
-                problems.append("execute_copy_function_not_in_%s" % k.split("_")[0])
+        execute_copy_probe_checks(log, facts, problems)
         return
     if sc != "overflow":
         return
