@@ -264,6 +264,22 @@ ikt_hook_execute() { # dump, then execute through the system-shutdown hook
 	ikt_finish
 }
 
+# ikt_test_module NAME: the test-only module kernel/test/NAME.ko (built by
+# scripts/build-kernel patched, in /lib/modules/ikt) or a skip
+ikt_test_module() {
+	[ -f /lib/modules/ikt/$1.ko ] && return 0
+	ikt "skip=no_test_module_$1(only_scripts/build-kernel_patched_builds_it)"
+	ikt_finish
+}
+# ikt_insmod NAME [PARAM...]: load it, or stop with its error
+ikt_insmod() {
+	m=$1
+	shift
+	insmod /lib/modules/ikt/$m.ko "$@" >/tmp/insmod.out 2>&1 && return 0
+	ikt error=insmod_${m}_failed
+	sed 's/^/IKT insmod_msg=/; s/ /_/g' /tmp/insmod.out | head -n 3
+	ikt_finish
+}
 ikt_finish() {
 	ikt done=1
 	sync

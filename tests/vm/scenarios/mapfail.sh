@@ -15,17 +15,9 @@
 # 1, then both records (so the list was not suspended for anyone), then
 # the next kernel's own list, and no kexec_execute record anywhere.
 stage1() {
-	ko=/lib/modules/ikt/ikt_mapfail.ko
-	if [ ! -f $ko ]; then
-		ikt "skip=no_test_module_ikt_mapfail(only_scripts/build-kernel_patched_builds_it)"
-		ikt_finish
-	fi
+	ikt_test_module ikt_mapfail
 	ikt_load first file || return
-	if ! insmod $ko >/tmp/insmod.out 2>&1; then
-		ikt error=insmod_ikt_mapfail_failed
-		sed 's/^/IKT insmod_msg=/; s/ /_/g' /tmp/insmod.out | head -n 3
-		ikt_finish
-	fi
+	ikt_insmod ikt_mapfail
 	ikt mapfail_module=loaded
 	ikt_measure 4 mf
 	ikt_kexec_e

@@ -13,11 +13,7 @@
 # kexec_execute record + its own list. The host checks all of that and
 # that the module did rewrite the header (its "ikt_khdr: header" line).
 stage1() {
-	ko=/lib/modules/ikt/ikt_khdr.ko
-	if [ ! -f $ko ]; then
-		ikt "skip=no_test_module_ikt_khdr(only_scripts/build-kernel_patched_builds_it)"
-		ikt_finish
-	fi
+	ikt_test_module ikt_khdr
 	ikt_load first file || return
 	ikt_measure 3 rh
 	addr=$(awk '$3 == "kexec_image" { print $1; exit }' /proc/kallsyms)
@@ -26,11 +22,7 @@ stage1() {
 		ikt error=no_kexec_image_address_in_kallsyms
 		ikt_finish ;;
 	esac
-	if ! insmod $ko kexec_image_addr=0x$addr grow=4096 >/tmp/insmod.out 2>&1; then
-		ikt error=insmod_ikt_khdr_failed
-		sed 's/^/IKT insmod_msg=/; s/ /_/g' /tmp/insmod.out | head -n 3
-		ikt_finish
-	fi
+	ikt_insmod ikt_khdr kexec_image_addr=0x$addr grow=4096
 	ikt khdr_module=loaded kexec_image=0x$addr
 	ikt_kexec_e
 }
